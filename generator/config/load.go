@@ -1,0 +1,235 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/workatogen/workatogen/generator/diag"
+)
+
+// File is a loaded config with what is needed to point at its lines later.
+type File struct {
+	Path   string
+	Dir    string
+	Data   []byte
+	Config *Config
+	root   *yaml.Node
+}
+
+// Load reads and strictly decodes connector.yaml. On any error the returned
+// File is nil and the diagnostics say where and what to change.
+func Load(path string) (*File, diag.List) {
+	var diags diag.List
+	data, err := os.ReadFile(path)
+	if err != nil {
+		diags.Errorf("Config/Read", path, "", "check the --config path", "cannot read the config: %v", errors.Unwrap(err))
+		return nil, diags
+	}
+	return LoadData(path, data)
+}
+
+// LoadData decodes config bytes already in memory.
+func LoadData(path string, data []byte) (*File, diag.List) {
+	var ds diag.List
+	f := &File{Path: path, Dir: filepath.Dir(path), Data: data}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		d := diag.Diagnostic{Severity: diag.Error, Code: "Config/Syntax", File: path,
+			Message: "connector.yaml is not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: "),
+			Fix:     "fix the YAML at the line shown (indentation and `key: value` pairs)"}
+		if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+			d.Line, _ = strconv.Atoi(m[1])
+		}
+		ds.Add(d)
+		return nil, ds
+	}
+	cfg := &Config{}
+	if root.Kind == 0 || len(root.Content) == 0 {
+		f.Config = cfg
+		return f, ds // an empty config is a valid config: everything derived
+	}
+	f.root = root.Content[0]
+	checkKeys(path, f.root, reflect.TypeOf(Config{}), "", &ds)
+	if ds.Failing(false) {
+		return nil, ds
+	}
+	if err := f.root.Decode(cfg); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			for _, msg := range te.Errors {
+				d := diag.Diagnostic{Severity: diag.Error, Code: "Config/Type", File: path, Message: msg,
+					Fix: "give the value the type the key expects (see generator/config/connector.schema.json)"}
+				if m := lineRE.FindStringSubmatch(msg); m != nil {
+					d.Line, _ = strconv.Atoi(m[1])
+					d.Message = strings.TrimSpace(lineRE.ReplaceAllString(msg, ""))
+					d.Message = strings.TrimPrefix(d.Message, ": ")
+				}
+				ds.Add(d)
+			}
+		} else {
+			ds.Errorf("Config/Type", path, "", "", "%v", err)
+		}
+		return nil, ds
+	}
+	f.Config = cfg
+	ds = append(ds, f.validate()...)
+	if ds.Failing(false) {
+		return nil, ds
+	}
+	return f, ds
+}
+
+var lineRE = regexp.MustCompile(`line (\d+)`)
+
+// checkKeys walks the YAML tree beside the Go type and reports every key the
+// type does not have, with the closest known key. Keys starting with "x-" are
+// free for users' own notes, as in OpenAPI.
+func checkKeys(file string, n *yaml.Node, t reflect.Type, ptr string, ds *diag.List) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			if n.Tag == "!!null" {
+				return
+			}
+			ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Config/Type", File: file, Line: n.Line, Column: n.Column, Pointer: ptr,
+				Message: fmt.Sprintf("%s must be a mapping (key: value pairs), found %s", where(ptr), kindName(n)),
+				Fix:     "see generator/config/connector.schema.json for the expected shape"})
+			return
+		}
+		fields := yamlFields(t)
+		names := make([]string, 0, len(fields))
+		for k := range fields {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if strings.HasPrefix(k.Value, "x-") {
+				continue
+			}
+			ft, ok := fields[k.Value]
+			if !ok {
+				fix := "remove it; known keys here: " + strings.Join(names, ", ")
+				if near := diag.Closest(k.Value, names); near != "" {
+					fix = fmt.Sprintf("did you mean %q?", near)
+				}
+				ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Config/UnknownKey", File: file, Line: k.Line, Column: k.Column,
+					Pointer: ptr + "/" + k.Value,
+					Message: fmt.Sprintf("unknown key %q in %s", k.Value, where(ptr)), Fix: fix})
+				continue
+			}
+			checkKeys(file, v, ft, ptr+"/"+k.Value, ds)
+		}
+	case reflect.Map:
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				checkKeys(file, n.Content[i+1], t.Elem(), ptr+"/"+n.Content[i].Value, ds)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if n.Kind == yaml.SequenceNode {
+			for i, c := range n.Content {
+				checkKeys(file, c, t.Elem(), ptr+"/"+strconv.Itoa(i), ds)
+			}
+		}
+	}
+}
+
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+func where(ptr string) string {
+	if ptr == "" {
+		return "the top level"
+	}
+	return strconv.Quote(strings.TrimPrefix(ptr, "/"))
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("the value %q", n.Value)
+	}
+	return "something else"
+}
+
+// Position returns the line and column of a slash-separated path of keys in
+// the config ("/actions/launch_process/operation"), or of its nearest ancestor.
+func (f *File) Position(ptr string) (int, int) {
+	if f == nil || f.root == nil {
+		return 0, 0
+	}
+	cur := f.root
+	line, col := cur.Line, cur.Column
+	for _, seg := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		if seg == "" {
+			continue
+		}
+		var next *yaml.Node
+		switch cur.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(cur.Content); i += 2 {
+				if cur.Content[i].Value == seg {
+					next = cur.Content[i+1]
+					// point at the key for mappings: that is what users look for
+					line, col = cur.Content[i].Line, cur.Content[i].Column
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(cur.Content) {
+				next = cur.Content[i]
+				line, col = next.Line, next.Column
+			}
+		}
+		if next == nil {
+			break
+		}
+		cur = next
+	}
+	return line, col
+}
+
+// Diag builds a located diagnostic about the config.
+func (f *File) Diag(sev diag.Severity, code, ptr, fix, format string, args ...any) diag.Diagnostic {
+	d := diag.Diagnostic{Severity: sev, Code: code, Pointer: ptr, Fix: fix, Message: fmt.Sprintf(format, args...)}
+	if f != nil {
+		d.File = f.Path
+		d.Line, d.Column = f.Position(ptr)
+	}
+	return d
+}
+
+// Resolve makes a path in the config relative to the config's folder.
+func (f *File) Resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) || f == nil {
+		return p
+	}
+	return filepath.Join(f.Dir, p)
+}
