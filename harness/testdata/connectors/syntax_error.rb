@@ -1,0 +1,10 @@
+{
+  title: 'Broken',
+  actions: {
+    ok: {
+      execute: lambda do |_connection, _input|
+        { a: 1 
+      end
+    }
+  }
+}
