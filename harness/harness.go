@@ -284,7 +284,7 @@ func (r *run) runCase(ctx context.Context, c *fixture.Case, desc *description) C
 	}
 	if desc != nil {
 		if ok, list := desc.has(c.Target.Kind, c.Target.Name); !ok {
-			p := Problem{Kind: KindUnknownTarget, Title: fmt.Sprintf("the connector has no %s %q (%s:%d)", c.Target.Kind, c.Target.Name, c.File, c.Line)}
+			p := Problem{Kind: KindUnknownTarget, Title: fmt.Sprintf("the connector has no %s %q (%s:%d)", c.Target.Kind, c.Target.Name, c.File, c.TargetLine)}
 			if s := diag.Closest(c.Target.Name, list); s != "" {
 				p.Notes = append(p.Notes, fmt.Sprintf("did you mean %q?", s))
 			} else if len(list) > 0 {

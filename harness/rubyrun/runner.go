@@ -57,7 +57,8 @@ type Outcome struct {
 	// Restart is set when the replacement process could not be started;
 	// later Runs fail with the same error.
 	Restart error
-	// Elapsed is wall time from sending the request to the outcome.
+	// Elapsed is wall time from sending the request to the outcome; a
+	// restart after a timeout or crash is not included (see StartupTime).
 	Elapsed time.Duration
 }
 
@@ -278,12 +279,14 @@ func (r *Runner) kill() {
 // is replaced before Run returns, so the caller just goes on.
 func (r *Runner) Run(ctx context.Context, req Request, timeout time.Duration) Outcome {
 	t0 := time.Now()
-	out := r.run(ctx, req, timeout)
-	out.Elapsed = time.Since(t0)
+	out := r.run(ctx, req, timeout, t0)
+	if out.Elapsed == 0 {
+		out.Elapsed = time.Since(t0)
+	}
 	return out
 }
 
-func (r *Runner) run(ctx context.Context, req Request, timeout time.Duration) Outcome {
+func (r *Runner) run(ctx context.Context, req Request, timeout time.Duration, t0 time.Time) Outcome {
 	if r.broken != nil {
 		return Outcome{Restart: r.broken}
 	}
@@ -306,15 +309,15 @@ func (r *Runner) run(ctx context.Context, req Request, timeout time.Duration) Ou
 	}
 	if _, err := p.stdin.Write(line); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return r.replace(ctx, Outcome{TimedOut: true})
+			return r.replace(ctx, Outcome{TimedOut: true, Elapsed: time.Since(t0)})
 		}
-		return r.replace(ctx, Outcome{Died: true})
+		return r.replace(ctx, Outcome{Died: true, Elapsed: time.Since(t0)})
 	}
 	for {
 		select {
 		case msg, ok := <-p.msgs:
 			if !ok {
-				return r.replace(ctx, Outcome{Died: true})
+				return r.replace(ctx, Outcome{Died: true, Elapsed: time.Since(t0)})
 			}
 			var env envelope
 			if json.Unmarshal(msg, &env) != nil || env.Type != "result" || env.ID != req.ID {
@@ -327,7 +330,7 @@ func (r *Runner) run(ctx context.Context, req Request, timeout time.Duration) Ou
 			}
 			return Outcome{Result: &res, Stdout: p.stdout.take(), Stderr: p.stderr.take()}
 		case <-deadline:
-			return r.replace(ctx, Outcome{TimedOut: true})
+			return r.replace(ctx, Outcome{TimedOut: true, Elapsed: time.Since(t0)})
 		case <-ctx.Done():
 			r.kill()
 			r.broken = ctx.Err()
