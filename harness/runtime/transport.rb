@@ -184,8 +184,10 @@ module Workatogen
       host, port = replay_addr
       http = Net::HTTP.new(host, port, nil) # nil: never use a proxy from the environment
       http.use_ssl = false
-      http.open_timeout = 60
-      http.read_timeout = 60
+      # rest-client/Net::HTTP default of 60 s; overridable for tests of the timeout path.
+      timeout = (ENV['WORKATOGEN_HTTP_TIMEOUT'].presence || 60).to_f
+      http.open_timeout = timeout
+      http.read_timeout = timeout
       record = Workatogen.current_case&.begin_request(req.method, log_url(uri), req)
       begin
         res = http.start { |conn| conn.request(req) }
