@@ -256,7 +256,7 @@ func coverage(set *fixture.Set, desc *description, descErr error) CaseResult {
 			missing = append(missing, "trigger "+t)
 		}
 	}
-	res.Description = fmt.Sprintf("%d actions, %d triggers", len(desc.Actions), len(desc.Triggers))
+	res.Description = fmt.Sprintf("%s, %s", plural(len(desc.Actions), "action"), plural(len(desc.Triggers), "trigger"))
 	if len(missing) > 0 {
 		res.fail(Problem{Kind: KindCoverage,
 			Title: fmt.Sprintf("%d of %d actions and triggers have no case (a non-skipped fixture targeting them):", len(missing), len(desc.Actions)+len(desc.Triggers)),
@@ -450,4 +450,11 @@ func tail(label, s string) string {
 		s = "…" + s[len(s)-2000:]
 	}
 	return "\n" + label + ":\n" + s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -76,6 +76,9 @@ func TestRunMini(t *testing.T) {
 		"pass/launch_process":     {StatusPass, nil},
 		"pass/launch_process_422": {StatusPass, nil},
 		"pass/raises_expected":    {StatusPass, nil},
+		"trigger/dedup":           {StatusPass, nil},
+		"trigger/poll_two_pages":  {StatusPass, nil},
+		"trigger/webhook":         {StatusPass, nil},
 	}
 	got := map[string]CaseResult{}
 	for _, c := range rep.Cases {
@@ -104,7 +107,7 @@ func TestRunMini(t *testing.T) {
 	if rep.RubyStarts != 3 {
 		t.Errorf("ruby started %d times, want 3 (first, after the timeout, after the crash)", rep.RubyStarts)
 	}
-	if !strings.Contains(text.String(), "5 passed, 14 failed, 0 skipped in") {
+	if !strings.Contains(text.String(), "8 passed, 14 failed, 0 skipped in") {
 		t.Errorf("summary wrong: %s", rep.Summary())
 	}
 

@@ -111,5 +111,20 @@
         {}
       end
     }
+  },
+  triggers: {
+    new_processes: {
+      poll: lambda do |connection, _input, closure|
+        page = closure || 1
+        runs = get("organizations/#{connection['organization_id']}/runs").params(page: page, per_page: 2)['data']
+        { events: runs, next_poll: page + 1, can_poll_more: runs.size == 2 }
+      end,
+      dedup: lambda do |run|
+        run['id']
+      end,
+      webhook_notification: lambda do |_input, payload|
+        payload['data']
+      end
+    }
   }
 }
