@@ -154,6 +154,7 @@ module RuntimeTestHelpers
     message = { 'type' => 'run', 'id' => 'test', 'connector' => path,
                 'target' => { 'kind' => kind.to_s, 'name' => name&.to_s, 'part' => part&.to_s },
                 'retry_delay_scale' => 0 }.merge(msg.transform_keys(&:to_s))
+    message = JSON.parse(JSON.generate(message)) # exactly what would arrive on stdin
     JSON.parse(Workatogen::Wire.dump(Workatogen::Runner.run(message)))
   end
 
