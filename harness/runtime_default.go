@@ -1,7 +1,13 @@
 package harness
 
-import "io/fs"
+import (
+	"io/fs"
 
-// defaultRuntime returns the embedded Ruby runtime. It is a seam so the
-// harness builds before harness/runtime exists and so tests can swap it.
-var defaultRuntime = func() (fs.FS, func(dir string) (string, error)) { return nil, nil }
+	"github.com/workatogen/workatogen/harness/runtime"
+)
+
+// defaultRuntime returns the embedded Ruby runtime. It is a variable so
+// tests can point the harness at another copy.
+var defaultRuntime = func() (fs.FS, func(dir string) (string, error)) {
+	return runtime.Files(), runtime.WriteTo
+}

@@ -1,17 +1,11 @@
 package harness
 
-import (
-	"io/fs"
-	"os"
-)
+import "io/fs"
 
-// testRuntime is the runtime the harness tests run against: the real one
-// from harness/runtime. WORKATOGEN_TEST_RUNTIME=fake selects the small
-// protocol fake in testdata/fakeruntime instead, to tell harness bugs from
-// runtime bugs.
+// testRuntime is the runtime the harness tests run against: the embedded
+// one from harness/runtime, exactly what `workatogen test` ships. (Process
+// handling is tested separately against a protocol-only fake in
+// harness/rubyrun/testdata.)
 func testRuntime() (fs.FS, func(string) (string, error)) {
-	if os.Getenv("WORKATOGEN_TEST_RUNTIME") == "fake" {
-		return os.DirFS("testdata/fakeruntime"), nil
-	}
-	return os.DirFS("runtime"), nil
+	return defaultRuntime()
 }
