@@ -166,8 +166,8 @@ module Workatogen
             .execute(nil, Workatogen.wrap(args))
     end
 
+    # Unknown names raise UndefinedMethodError from `call`, as in connector code.
     def call_method(name, args)
-      lookup(:methods, 'method', name)
       Action.new(action: { execute: -> { call(name, *args) } }, methods: @methods_source, connection: @connection)
             .execute
     end

@@ -183,8 +183,10 @@ class TestHTTP < Minitest::Test
     SERVER.on('POST', '/v1/r')
     ok!(run_action("lambda { |c| post('r').request_body('<x/>').headers('Content-Type' => 'application/xml') }"))
     assert_equal ['<x/>', 'application/xml'], [last.body, last.header('Content-Type')]
-    ok!(run_action("lambda { |c| post('r').request_body(b: [1, 2], a: 'x y') }"))
+    _, stderr = capture_io { ok!(run_action("lambda { |c| post('r').request_body(b: [1, 2], a: 'x y') }")) }
     assert_equal ['b[]=1&b[]=2&a=x+y', 'application/x-www-form-urlencoded'], [last.body, last.header('Content-Type')]
+    # rest-client's payload headers win over the SDK's JSON Content-Type, with its warning.
+    assert_match(/Overriding "Content-Type" header "application\/json"/, stderr)
   end
 
   def test_request_format_xml_is_not_implemented_cleanly
