@@ -101,6 +101,13 @@ func TestRunMini(t *testing.T) {
 			}
 		}
 	}
+	// puts output belongs to the case that printed it, even right before
+	// its result line and right after a restart.
+	for _, id := range []string{"pass/launch_process", "hang/p_after_loop", "hang/r_after_death"} {
+		if s := got[id].Stdout; s != "launching tpl1\n" {
+			t.Errorf("%s: stdout %q, want the case's own puts", id, s)
+		}
+	}
 	if len(rep.Cases) != len(want) {
 		t.Errorf("report has %d cases, want %d", len(rep.Cases), len(want))
 	}

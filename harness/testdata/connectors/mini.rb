@@ -23,6 +23,7 @@
         [{ name: 'checklist_id' }, { name: 'name' }, { name: 'count', type: 'integer', optional: true }]
       end,
       execute: lambda do |connection, input|
+        puts "launching #{input['checklist_id']}"
         post("organizations/#{connection['organization_id']}/runs", checklist_id: input['checklist_id'], name: input['name'])
           .after_error_response(/.*/) { |code, body, _h, _m| error("#{code} #{body}") }['data']
       end
