@@ -165,6 +165,9 @@ func pathOf(u *url.URL) string {
 // RequestDiffs lists how an arrived request differs from a recorded one.
 func RequestDiffs(want fixture.Request, got replay.Arrived, scheme string) []Diff {
 	wv := wantView(want)
+	if scheme == "" {
+		delete(wv, "scheme") // unknown on the wire: compare what is known
+	}
 	gv := gotView(got, scheme, listedHeaders(want), want.Body.Kind)
 	ds := Values("", map[string]any(gv), map[string]any(wv))
 	SortDiffs(ds)
@@ -179,7 +182,7 @@ func score(ds []Diff) int {
 		switch top, _, _ := strings.Cut(d.Path, "."); {
 		case strings.HasPrefix(top, "method"), strings.HasPrefix(top, "path"):
 			s += 100
-		case strings.HasPrefix(top, "host"):
+		case strings.HasPrefix(top, "host"), strings.HasPrefix(top, "scheme"):
 			s += 50
 		case strings.HasPrefix(top, "query"):
 			s += 10

@@ -85,6 +85,7 @@ func TestCase(t *testing.T) {
 			a[0].Path = "/api/organizations/org1/run"
 			return a
 		}, `{"id":"r1"}`, []string{`path: sent "/api/organizations/org1/run", want "/api/organizations/org1/runs"`}},
+		{"plain http", nil, `{"id":"r1"}`, []string{`scheme: sent "http", want "https"`}},
 		{"query order within key matters", func(a []replay.Arrived) []replay.Arrived {
 			a[0].RawQuery = "b=2&a=0&a=1"
 			return a
@@ -131,7 +132,11 @@ func TestCase(t *testing.T) {
 			if tt.mutate != nil {
 				arr = tt.mutate(arr)
 			}
-			fs := Case(c, Outcome{Arrived: arr, Schemes: schemes, OK: true, Output: json.RawMessage(tt.output)})
+			sch := schemes
+			if tt.name == "plain http" {
+				sch = map[int]string{1: "http", 2: "https"}
+			}
+			fs := Case(c, Outcome{Arrived: arr, Schemes: sch, OK: true, Output: json.RawMessage(tt.output)})
 			var lines []string
 			for _, f := range fs {
 				lines = append(lines, f.Lines()...)

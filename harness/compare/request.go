@@ -36,13 +36,15 @@ func ignored(name string) bool {
 
 // view is the comparable shape of one request: both the recorded and the
 // arrived request are reduced to it, then compared with Values. Keys become
-// the first segment of every diff path (method, host, path, query, headers, body).
+// the first segment of every diff path (method, scheme, host, path, query,
+// headers, body).
 type view map[string]any
 
 // wantView reduces a recorded request.
 func wantView(r fixture.Request) view {
 	v := view{"method": r.Method}
 	if r.URL != nil {
+		v["scheme"] = r.URL.Scheme
 		v["host"] = normHost(r.URL.Host, r.URL.Scheme)
 		v["path"] = normPath(r.URL.EscapedPath())
 	}
@@ -62,6 +64,10 @@ func wantView(r fixture.Request) view {
 // when on the ignore list.
 func gotView(a replay.Arrived, scheme string, listed map[string]string, kind fixture.BodyKind) view {
 	v := view{"method": a.Method, "host": normHost(a.Host, scheme), "path": normPath(a.Path)}
+	if scheme != "" {
+		// Only the runtime's log knows the scheme; without it, do not guess.
+		v["scheme"] = scheme
+	}
 	q, err := url.ParseQuery(a.RawQuery)
 	if err != nil {
 		v["query"] = map[string]any{"(unparsable query)": []any{a.RawQuery}}
