@@ -382,6 +382,8 @@ module Enumerable
     transform_select { |val| (val.is_a?(::String) ? val.strip : val).presence }.join(separator)
   end
 
+  remove_method(:pluck) if instance_methods(false).include?(:pluck) # ActiveSupport's, replaced as by the gem
+
   def pluck(*keys)
     fetch = ->(element, key) { element.respond_to?(:dig) ? element.dig(*key) : element[key] }
     if keys.many?

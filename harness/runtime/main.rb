@@ -40,7 +40,12 @@ rescue LoadError => e
   fatal!("ActiveSupport cannot be loaded: #{e.message}")
 end
 
-require_relative 'runtime'
+begin
+  require_relative 'runtime'
+rescue ::StandardError, ::ScriptError => e
+  # e.g. no time zone data for Time.zone = 'Pacific Time (US & Canada)'.
+  fatal!("the workatogen runtime failed to load: #{e.class}: #{e.message}")
+end
 
 # The protocol input is read from a private duplicate; stdin itself becomes /dev/null so
 # a connector calling gets/read cannot swallow the next message.

@@ -72,7 +72,9 @@ class TestHTTP < Minitest::Test
   # insertion order (b before a).
   def test_to_query_follows_activesupport_5_2_inside_arrays_of_hashes
     assert_equal 'k%5B%5D%5Ba%5D=1&k%5B%5D%5Bb%5D=2', Workatogen::Query.to_param(k: [{ b: 2, a: 1 }])
-    refute_equal Workatogen::Query.to_param(k: [{ b: 2, a: 1 }]), { k: [{ b: 2, a: 1 }] }.to_query
+    if Gem::Version.new(ActiveSupport::VERSION::STRING) >= Gem::Version.new('6.1')
+      assert_equal 'k%5B%5D%5Bb%5D=2&k%5B%5D%5Ba%5D=1', { k: [{ b: 2, a: 1 }] }.to_query # why we do not use it
+    end
   end
 
   def test_params_string_used_verbatim
