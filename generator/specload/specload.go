@@ -52,10 +52,9 @@ func LoadData(ctx context.Context, path string, data []byte) (*Spec, diag.List) 
 	var diags diag.List
 	s := &Spec{Path: path, Data: data}
 
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		d := syntaxDiag(path, data, err)
-		diags.Add(d)
+	root, err := parseTree(data)
+	if err != nil {
+		diags.Add(syntaxDiag(path, data, err))
 		return nil, diags
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
@@ -129,6 +128,20 @@ func LoadData(ctx context.Context, path string, data []byte) (*Spec, diag.List) 
 
 // fileURL gives the loader the spec's location so relative external $refs
 // ("./schemas/run.yaml") resolve next to the file.
+func isJSON(data []byte) bool { return bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) }
+
+// parseTree parses YAML or JSON into a node tree with positions.
+func parseTree(data []byte) (*yaml.Node, error) {
+	if isJSON(data) {
+		return jsonNode(data)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, err
+	}
+	return &root, nil
+}
+
 func fileURL(path string) *url.URL {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
@@ -159,7 +172,7 @@ func syntaxDiag(path string, data []byte, err error) diag.Diagnostic {
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		d.Line, _ = strconv.Atoi(m[1])
 	}
-	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+	if isJSON(data) {
 		// JSON: encoding/json knows the byte offset, which is more precise.
 		var v any
 		var se *json.SyntaxError
@@ -182,7 +195,7 @@ func lineCol(data []byte, offset int) (int, int) {
 
 // toJSON re-encodes YAML as JSON (Swagger 2.0 is decoded with encoding/json).
 func toJSON(data []byte) ([]byte, error) {
-	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+	if isJSON(data) {
 		return data, nil
 	}
 	var v any
@@ -381,4 +394,25 @@ func toSwaggerPointer(p string) string {
 		return p[:i]
 	}
 	return p
+}
+
+// KeyOrder returns the keys of the mapping at ptr in source order (nil when
+// the pointer does not lead to a mapping). kin-openapi keeps properties in
+// maps; this restores the order the spec author chose, which is the order
+// users see the fields in.
+func (s *Spec) KeyOrder(ptr string) []string {
+	if s == nil || s.root == nil {
+		return nil
+	}
+	if s.Swagger {
+		ptr = toSwaggerPointer(ptr)
+	}
+	cur := s.root
+	for _, seg := range splitPointer(ptr) {
+		cur = child(cur, seg)
+		if cur == nil {
+			return nil
+		}
+	}
+	return mapKeys(cur)
 }
