@@ -747,14 +747,18 @@ func (b *builder) help(cfgHelp, cfgURL string, o *operation, title string) ir.He
 		body = firstNonEmpty(extString(o.op, "x-workato-help"), o.op.Description, o.op.Summary)
 	}
 	body = b.plainHint(body)
+	// Explain the API's words the action really uses: those in its path and
+	// parameter names (run_id, /checklists/, prerun), not UI words that happen
+	// to appear in prose.
+	words := apiWords(o)
 	var explain []string
 	seen := map[string]bool{}
-	text := strings.ToLower(o.path + " " + o.op.Summary + " " + o.op.Description + " " + title)
 	for _, g := range b.cfg().Glossary {
 		if g.Explain == "" || seen[g.Explain] {
 			continue
 		}
-		if strings.Contains(text, strings.ToLower(g.API)) || strings.Contains(text, strings.ToLower(g.UI)) {
+		api := strings.ToLower(g.API)
+		if words[api] || words[strings.ToLower(naming.Plural(g.API))] {
 			explain = append(explain, g.Explain)
 			seen[g.Explain] = true
 		}
@@ -778,6 +782,31 @@ func (b *builder) help(cfgHelp, cfgURL string, o *operation, title string) ir.He
 		h.LinkText = ir.Text(string(b.out.Title) + " API reference: " + o.label())
 	}
 	return h
+}
+
+// apiWords lists the lower-case words of an operation's path, parameter
+// names and top-level body property names.
+func apiWords(o *operation) map[string]bool {
+	words := map[string]bool{}
+	addAll := func(s string) {
+		for _, w := range regexp.MustCompile(`[a-z]+`).FindAllString(strings.ToLower(s), -1) {
+			words[w] = true
+		}
+	}
+	addAll(o.path)
+	for _, p := range o.params {
+		addAll(p.Name)
+	}
+	if rb := o.op.RequestBody; rb != nil && rb.Value != nil {
+		for _, mt := range rb.Value.Content {
+			if mt.Schema != nil && mt.Schema.Value != nil {
+				for name := range mt.Schema.Value.Properties {
+					addAll(name)
+				}
+			}
+		}
+	}
+	return words
 }
 
 func (b *builder) opDocs(o *operation, a *ir.Action) ir.OperationDocs {
