@@ -391,7 +391,7 @@ func (b *builder) pathExpr(o *operation, namer *naming.Namer, usedParams map[str
 			continue
 		}
 		if param == nil {
-			b.errorf("Spec/UnboundPathParameter", o.ptr, fmt.Sprintf("declare {%s} under the operation's parameters (in: path), or bind it to a connection field with `connection.path_parameters: {%s: <field>}` in connector.yaml", name, name),
+			b.errorf("Spec/UnboundPathParameter", specload.Pointer("paths", o.path), fmt.Sprintf("declare {%s} under the operation's parameters (in: path), or bind it to a connection field with `connection.path_parameters: {%s: <field>}` in connector.yaml", name, name),
 				"%s: path variable {%s} has no parameter and no binding", o.label(), name)
 			return "", nil, false
 		}
@@ -491,7 +491,7 @@ func (b *builder) body(o *operation, namer *naming.Namer, ov map[string]*config.
 		b.warn("Operation/UnsupportedBody", ptr, "offer an application/json, multipart/form-data or application/x-www-form-urlencoded body; the action is left out",
 			"%s: request body type %s is not supported", o.label(), strings.Join(types, ", "))
 		return nil, "", "", false
-	case isJSONMedia(mt):
+	case isJSONMedia(mt) || isWildcardMedia(mt):
 		kind = "json"
 	case mt == "multipart/form-data":
 		kind = "multipart"
@@ -549,6 +549,12 @@ func isJSONMedia(mt string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
+// isWildcardMedia matches */* and application/*: Swagger 2.0 files without
+// `consumes`/`produces` convert to */*, and such APIs speak JSON in practice.
+func isWildcardMedia(mt string) bool {
+	return mt == "*/*" || mt == "application/*"
+}
+
 // pickMedia chooses the request content type Workato can send best.
 func pickMedia(c openapi3.Content) (string, *openapi3.MediaType) {
 	keys := make([]string, 0, len(c))
@@ -560,6 +566,7 @@ func pickMedia(c openapi3.Content) (string, *openapi3.MediaType) {
 		isJSONMedia,
 		func(s string) bool { return s == "multipart/form-data" },
 		func(s string) bool { return s == "application/x-www-form-urlencoded" },
+		isWildcardMedia,
 	} {
 		for _, k := range keys {
 			if want(strings.ToLower(strings.TrimSpace(strings.Split(k, ";")[0]))) {

@@ -66,6 +66,8 @@ type builder struct {
 	fileParts map[*ir.Field][3]string
 	// badExample remembers schemas whose example was already reported.
 	badExample map[string]bool
+	// renamed remembers field renames already reported.
+	renamed map[string]bool
 
 	envelopeData string
 	envelopeMeta string
@@ -92,6 +94,7 @@ func Build(in Input) (*ir.Connector, diag.List) {
 		jsonInputs: map[*ir.Field]bool{},
 		fileParts:  map[*ir.Field][3]string{},
 		badExample: map[string]bool{},
+		renamed:    map[string]bool{},
 	}
 	b.setup()
 	b.indexOperations()

@@ -29,12 +29,12 @@ func (b *builder) buildConnection() {
 		fields.add(connField(f))
 	}
 
-	// Path parameters bound to connection fields.
-	if len(cc.PathParameters) > 0 {
-		for _, p := range sortedKeys(cc.PathParameters) {
-			b.bound[p] = cc.PathParameters[p]
-		}
-	} else {
+	// Path parameters bound to connection fields: as the config says, or,
+	// when the config does not describe the connection at all, derived.
+	for _, p := range sortedKeys(cc.PathParameters) {
+		b.bound[p] = cc.PathParameters[p]
+	}
+	if b.cfg().Connection == nil {
 		b.deriveBoundParams(fields)
 	}
 
@@ -109,21 +109,33 @@ func connField(f config.Field) *ir.Field {
 // what users expect, not on every action.
 func (b *builder) deriveBoundParams(fields *fieldList) {
 	count := map[string]int{}
+	paths := map[string]map[string]bool{}
+	last := map[string]int{}
 	desc := map[string]*openapi3.Parameter{}
 	for _, o := range b.ops {
 		for _, p := range o.params {
-			if p.In == "path" {
-				count[p.Name]++
-				if desc[p.Name] == nil {
-					desc[p.Name] = p
-				}
+			if p.In != "path" {
+				continue
+			}
+			count[p.Name]++
+			if paths[p.Name] == nil {
+				paths[p.Name] = map[string]bool{}
+			}
+			paths[p.Name][o.path] = true
+			if strings.HasSuffix(o.path, "{"+p.Name+"}") {
+				last[p.Name]++
+			}
+			if desc[p.Name] == nil {
+				desc[p.Name] = p
 			}
 		}
 	}
 	var names []string
 	for n, c := range count {
-		// "Shared" means more than half of all operations use it.
-		if c*2 > len(b.ops) && len(b.ops) > 1 {
+		// "Shared" means a scope like Tallyfy's /organizations/{org}/...: used
+		// by more than half of the operations, on several paths, and rarely
+		// the resource an operation addresses (the last segment).
+		if c*2 > len(b.ops) && len(paths[n]) >= 3 && last[n]*10 < c {
 			names = append(names, n)
 		}
 	}

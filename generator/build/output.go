@@ -301,6 +301,11 @@ func pickResponseMedia(c openapi3.Content) (string, *openapi3.MediaType) {
 			return mt, c[k]
 		}
 	}
+	for _, k := range keys {
+		if mt := strings.ToLower(strings.TrimSpace(strings.Split(k, ";")[0])); isWildcardMedia(mt) {
+			return "application/json", c[k]
+		}
+	}
 	if len(keys) > 0 {
 		return strings.ToLower(strings.TrimSpace(strings.Split(keys[0], ";")[0])), c[keys[0]]
 	}

@@ -28,6 +28,7 @@ const (
 type node struct {
 	ref        string // component schema name when reached through a $ref
 	ptr        string
+	at         string // where the reference to this schema sits
 	types      []string
 	format     string
 	desc       string
@@ -90,7 +91,7 @@ func componentName(ref string) string {
 // resolve builds the node for a schema reference. ptr is where the reference
 // itself sits in the spec.
 func (b *builder) resolve(sr *openapi3.SchemaRef, ptr string) *node {
-	n := &node{ptr: ptr, required: map[string]bool{}}
+	n := &node{ptr: ptr, at: ptr, required: map[string]bool{}}
 	if sr == nil || sr.Value == nil {
 		return n
 	}
@@ -336,6 +337,10 @@ func (b *builder) fieldSet(n *node, dir direction, stack []string) []*ir.Field {
 
 // field converts one named schema into a Workato field.
 func (b *builder) field(apiName string, n *node, required bool, dir direction, stack []string) *ir.Field {
+	if fn := naming.FieldName(apiName); fn != apiName && !b.renamed[n.at+"\x00"+apiName] {
+		b.renamed[n.at+"\x00"+apiName] = true
+		b.note("Schema/FieldRenamed", n.at, "", "field %q becomes %q: Workato datapills break on its characters; the connector maps the name back", apiName, fn)
+	}
 	f := &ir.Field{
 		Name:     ir.Text(naming.FieldName(apiName)),
 		APIName:  apiName,
@@ -453,9 +458,9 @@ func (b *builder) enter(n *node, stack []string, apiName string) ([]string, bool
 		}
 		chain := strings.Join(append(append([]string{}, stack[i:]...), n.ref), " → ")
 		if b.cfgSchemas().CutCycles {
-			b.note("Schema/CycleCut", n.ptr, "", "schema cycle %s cut at %q: the field is an untyped object", chain, apiName)
+			b.note("Schema/CycleCut", n.at, "", "schema cycle %s cut at %q: the field is an untyped object", chain, apiName)
 		} else {
-			b.errorf("Schema/Cycle", n.ptr,
+			b.errorf("Schema/Cycle", n.at,
 				"Workato object definitions cannot refer to themselves; set `schemas: {cut_cycles: true}` in connector.yaml to make the repeating property an untyped object, or remove the self-reference",
 				"schema %s refers to itself (%s)", n.ref, chain)
 		}

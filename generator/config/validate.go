@@ -14,7 +14,8 @@ import (
 var AuthTypes = []string{"bearer", "api_key", "basic", "oauth2", "none", "multi"}
 
 var fieldNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
+// placeholderRE matches {field} in header and query values; other braces are literal.
+var placeholderRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // validate checks values that the key check cannot: enums, names Workato
 // accepts, references between parts of the config. References to the spec

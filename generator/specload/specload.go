@@ -348,10 +348,28 @@ func (s *Spec) Position(ptr string) (line, col int) {
 		if next == nil {
 			break
 		}
+		// Point at the key of a mapping entry ("Node:"), which is the line a
+		// reader looks for, rather than at its value's first line.
+		if k := keyNode(cur, seg); k != nil {
+			line, col = k.Line, k.Column
+		} else {
+			line, col = next.Line, next.Column
+		}
 		cur = next
-		line, col = cur.Line, cur.Column
 	}
 	return line, col
+}
+
+func keyNode(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i]
+		}
+	}
+	return nil
 }
 
 // Locate fills in the line and column of a diagnostic from its pointer.
