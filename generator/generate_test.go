@@ -272,7 +272,7 @@ func TestBadInput(t *testing.T) {
 			code:  "Spec/Syntax", file: "openapi.json", line: 3,
 		},
 		{
-			name:  "dangling ref",
+			name: "dangling ref",
 			files: map[string]string{"openapi.yaml": minimalSpec(`      responses:
         '200':
           description: ok
@@ -325,7 +325,7 @@ components:
 			code: "Config/UnknownKey", file: "connector.yaml", line: 2, fixHas: `did you mean "actions"?`,
 		},
 		{
-			name: "path parameter with no binding",
+			name:  "path parameter with no binding",
 			files: map[string]string{"openapi.yaml": strings.Replace(minimalSpec(okResponse), "/things/{id}:", "/orgs/{org}/things/{id}:", 1)},
 			code:  "Spec/UnboundPathParameter", file: "openapi.yaml", line: 5, fixHas: "path_parameters",
 		},

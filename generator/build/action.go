@@ -587,7 +587,7 @@ func (b *builder) fileFields(apiName string, n *node, required bool, namer *nami
 		Optional: !required,
 		Hint:     ir.Text(joinSentences(b.plainHint(n.desc), "Map the file content from a previous step (for example a download action's Content datapill).")),
 	}
-	fileName := &ir.Field{Name: ir.Text(namer.Claim(base+"_file_name")), APIName: apiName + "#filename",
+	fileName := &ir.Field{Name: ir.Text(namer.Claim(base + "_file_name")), APIName: apiName + "#filename",
 		Label: "File name", Type: "string", ControlType: "text", Optional: true, Sticky: true,
 		Hint: "Name the file gets, with its extension (e.g. contract.pdf)."}
 	ctype := "application/octet-stream"

@@ -549,4 +549,3 @@ func (b *builder) setupErrors() {
 		b.out.Errors.Hints = append(b.out.Errors.Hints, ir.CodeHint{Code: c, Hint: ir.Text(hints[c])})
 	}
 }
-

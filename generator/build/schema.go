@@ -705,4 +705,3 @@ func rubyLiteral(v any, indent string) string {
 	}
 	return rubylit.Quote(fmt.Sprint(v))
 }
-

@@ -14,6 +14,7 @@ import (
 var AuthTypes = []string{"bearer", "api_key", "basic", "oauth2", "none", "multi"}
 
 var fieldNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
 // placeholderRE matches {field} in header and query values; other braces are literal.
 var placeholderRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
