@@ -451,6 +451,7 @@ func (b *builder) queryPair(req *ir.Request, s *inputSource, src string) {
 		switch {
 		case style == "form" && explode:
 			req.ExplodedQuery = append(req.ExplodedQuery, ir.Pair{Key: key, Value: ir.Code(src)})
+			b.out.Helpers["with_query"] = true
 		case style == "spaceDelimited":
 			req.Query = append(req.Query, ir.Pair{Key: key, Value: ir.Code(fmt.Sprintf("call(:join_list, %s, ' ')", src))})
 		case style == "pipeDelimited":
@@ -608,7 +609,8 @@ func (b *builder) fileFields(apiName string, n *node, required bool, namer *nami
 func (b *builder) multipartValue(f *ir.Field, src string) string {
 	if meta, ok := b.fileParts[f]; ok {
 		b.out.Helpers["file_part"] = true
-		return fmt.Sprintf("call(:file_part, %s, input[%s], input[%s], %s)", src, rubylit.Quote(meta[0]), rubylit.Quote(meta[1]), rubylit.Quote(meta[2]))
+		// file_part(content, content_type, file_name, default_type)
+		return fmt.Sprintf("call(:file_part, %s, input[%s], input[%s], %s)", src, rubylit.Quote(meta[1]), rubylit.Quote(meta[0]), rubylit.Quote(meta[2]))
 	}
 	return b.valueExpr(f, src)
 }

@@ -207,7 +207,13 @@ func (b *builder) outputUnwrapped(a *ir.Action, top *node, example any, hasExamp
 	case top.is("array"):
 		f := b.field("items", top, false, output, nil)
 		a.OutputFields = []*ir.Field{f}
-		a.Output = ir.Code(fmt.Sprintf("{ 'items' => %s }", b.reshapeOut("response", []*ir.Field{f}, true)))
+		// A request is a lazy proxy that is not an Array until forced: force
+		// it with to_a before reshaping (reshape checks is_a?(Array)).
+		items := b.reshapeOut("response.to_a", []*ir.Field{f}, true)
+		if items == "response.to_a" {
+			items = "response"
+		}
+		a.Output = ir.Code(fmt.Sprintf("{ 'items' => %s }", items))
 		if !hasExample {
 			item := b.resolve(top.items, top.itemsPtr)
 			if s, ok := b.synth(item, 0); ok {
@@ -229,7 +235,8 @@ func (b *builder) outputUnwrapped(a *ir.Action, top *node, example any, hasExamp
 			b.out.Helpers["reshape"] = true
 			b.out.Helpers["coerce_list"] = true
 			b.out.Helpers["parse_json_input"] = true
-			expr = fmt.Sprintf("call(:reshape, response, %s)", shape)
+			// force the lazy request (to_h) before reshape inspects its class
+			expr = fmt.Sprintf("call(:reshape, response.to_h, %s)", shape)
 		}
 		a.Output = ir.Code(expr)
 		if !hasExample {

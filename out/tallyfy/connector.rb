@@ -650,7 +650,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'with' => call(:join_list, input['with'], ','),
           'form_fields_values' => input['form_fields_values']
         })
@@ -728,7 +728,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'with' => call(:join_list, input['with'], ',')
         })
 
@@ -811,7 +811,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'with' => call(:join_list, input['with'], ',')
         })
 
@@ -898,7 +898,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'with' => call(:join_list, input['with'], ','),
           'version' => input['version'],
           'entire_folder_tree' => input['entire_folder_tree']
@@ -1134,7 +1134,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'q' => input['q'],
           'page' => input['page'],
           'per_page' => input['per_page'],
@@ -1231,7 +1231,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'q' => input['q'],
           'sort' => input['sort'],
           'with' => call(:join_list, input['with'], ','),
@@ -1325,7 +1325,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'q' => input['q'],
           'with' => call(:join_list, input['with'], ','),
           'sort' => input['sort'],
@@ -1460,7 +1460,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'q' => input['q'],
           'status' => input['status'],
           'checklist_id' => input['checklist_id'],
@@ -1699,7 +1699,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'status' => input['status'],
           'owners' => call(:join_list, input['owners'], ','),
           'guests' => call(:join_list, input['guests'], ','),
@@ -1850,7 +1850,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'q' => input['q'],
           'status' => input['status'],
           'archived' => input['archived'],
@@ -1996,7 +1996,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'q' => input['q'],
           'status' => input['status'],
           'owners' => call(:join_list, input['owners'], ','),
@@ -2227,7 +2227,7 @@
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
-        query = call(:compact_params, {
+        query = call(:deep_compact, {
           'q' => input['q'],
           'page' => input['page'],
           'per_page' => input['per_page'],
@@ -2703,7 +2703,7 @@
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
         payload = call(:deep_compact, {
-          'name' => call(:file_part, input['name'], input['name_file_name'], input['name_content_type'], 'application/octet-stream'),
+          'name' => call(:file_part, input['name'], input['name_content_type'], input['name_file_name'], 'application/octet-stream'),
           'subject_type' => input['subject_type'],
           'subject_id' => input['subject_id'],
           'uploaded_from' => input['uploaded_from'],
