@@ -156,8 +156,8 @@ func TestTallyfyEvaluates(t *testing.T) {
 			t.Errorf("top-level key %q missing (have %v)", k, in.Keys)
 		}
 	}
-	if in.AuthType != "custom_auth" {
-		t.Errorf("auth type = %q", in.AuthType)
+	if in.AuthType != "multi" {
+		t.Errorf("auth type = %q, want multi (API token or OAuth 2.0)", in.AuthType)
 	}
 	wantActions := []string{"launch_process", "complete_task", "reopen_task", "get_process", "list_processes",
 		"update_task_form_fields", "add_comment_to_task", "list_templates", "get_template", "upload_file",
@@ -180,9 +180,20 @@ func TestTallyfyEvaluates(t *testing.T) {
 	if len(in.Problems) > 0 {
 		t.Errorf("schema problems:\n%s", strings.Join(in.Problems, "\n"))
 	}
-	for _, f := range []string{"api_token", "organization_id", "api_host"} {
+	for _, f := range []string{"auth_type", "organization_id", "api_host"} {
 		if !contains(in.ConnectionFields, f) {
 			t.Errorf("connection field %s missing", f)
+		}
+	}
+	for _, tr := range []string{"new_process", "process_completed", "task_completed", "task_assigned_to_me", "new_comment",
+		"process_launched_instant", "task_completed_instant", "template_webhook"} {
+		if _, ok := in.Triggers[tr]; !ok {
+			t.Errorf("trigger %s missing", tr)
+		}
+	}
+	for _, p := range []string{"templates", "processes", "members", "groups", "process_tasks"} {
+		if !contains(in.PickLists, p) {
+			t.Errorf("pick list %s missing", p)
 		}
 	}
 }

@@ -31,7 +31,7 @@ func (b *builder) buildActions() {
 			continue
 		}
 		if used[o] {
-			b.cfgDiag(diag.Warning, "Config/DuplicateOperation", "/actions/"+key+"/operation", "remove one of the actions", "operation %s is used by more than one action", o.label())
+			b.cfgDiag(diag.Note, "Config/SharedOperation", "/actions/"+key+"/operation", "", "operation %s is used by more than one action", o.label())
 		}
 		used[o] = true
 		keys.Claim(key)
@@ -137,6 +137,8 @@ type inputSource struct {
 	field *ir.Field
 	in    string // path, query, header, body, multipart
 	param *openapi3.Parameter
+	// fixed is a Ruby literal sent instead of an input (config `value:`).
+	fixed string
 }
 
 // action builds one action from an operation and its optional config.
@@ -177,7 +179,7 @@ func (b *builder) action(key string, o *operation, ca *config.Action, cptr strin
 	usedOverride := map[string]bool{}
 
 	// path parameters, in the order they appear in the path
-	path, pathSources, ok := b.pathExpr(o, namer, usedParams)
+	path, pathSources, ok := b.pathExpr(o, namer, usedParams, nil)
 	if !ok {
 		return nil
 	}
@@ -231,11 +233,44 @@ func (b *builder) action(key string, o *operation, ca *config.Action, cptr strin
 	sources = append(sources, bodySources...)
 
 	// apply input overrides
+	known := map[string]bool{}
+	for _, s := range sources {
+		known[string(s.field.Name)] = true
+	}
 	for _, s := range sources {
 		if ov := overrides[s.field.APIName]; ov != nil {
 			usedOverride[s.field.APIName] = true
 			applyOverride(s.field, ov)
+			if ov.Value != "" {
+				s.fixed = fixedLiteral(s.field, ov.Value)
+			}
+			if ov.PickList != "" {
+				b.applyPickList(s.field, ov.PickList, ov.PickListParams, known, cptr+"/inputs/"+s.field.APIName+"/pick_list")
+			}
 		}
+	}
+
+	// dynamic inputs replace the static input of the body property they fill
+	var dynamicInto string
+	if d := ca.DynamicInputs; d != nil {
+		dynamicInto = d.Into
+		found := d.Into == ""
+		kept := sources[:0]
+		for _, s := range sources {
+			if (s.in == "body" || s.in == "multipart") && s.field.APIName == d.Into {
+				found = true
+				continue
+			}
+			kept = append(kept, s)
+		}
+		sources = kept
+		if !found {
+			b.cfgDiag(diag.Error, "Config/DynamicInto", cptr+"/dynamic_inputs/into", "name a top-level property of the request body", "%s has no body property %q", o.label(), d.Into)
+		}
+		if d.Method == "" || (d.Into != "" && d.Build == "") {
+			b.cfgDiag(diag.Error, "Config/MissingField", cptr+"/dynamic_inputs", "give `method:`, and `build:` when `into:` is set", "dynamic_inputs needs method (and build with into)")
+		}
+		a.DynamicInputs = d.Method
 	}
 	for _, name := range sortedKeys(overrides) {
 		if !usedOverride[name] {
@@ -253,6 +288,9 @@ func (b *builder) action(key string, o *operation, ca *config.Action, cptr strin
 
 	for _, s := range sources {
 		src := fmt.Sprintf("input[%s]", rubylit.Quote(string(s.field.Name)))
+		if s.fixed != "" {
+			src = s.fixed
+		}
 		switch s.in {
 		case "path":
 			// already in the path expression
@@ -261,21 +299,78 @@ func (b *builder) action(key string, o *operation, ca *config.Action, cptr strin
 		case "header":
 			req.Headers = append(req.Headers, ir.Pair{Key: ir.Text(s.param.Name), Value: ir.Code(src)})
 		case "body":
-			req.Body = append(req.Body, ir.Pair{Key: ir.Text(s.field.APIName), Value: ir.Code(b.valueExpr(s.field, src))})
+			req.Body = append(req.Body, ir.Pair{Key: ir.Text(s.field.APIName), Value: ir.Code(b.valueExpr(s.field, src)), Raw: b.jsonInputs[s.field]})
 		case "multipart":
 			req.Body = append(req.Body, ir.Pair{Key: ir.Text(s.field.APIName), Value: ir.Code(b.multipartValue(s.field, src))})
 		case "file_meta":
 			// consumed by the file part's expression
 		}
-		a.InputFields = append(a.InputFields, s.field)
+		if s.fixed == "" {
+			a.InputFields = append(a.InputFields, s.field)
+		}
+	}
+	for i, f := range ca.ExtraInputs {
+		field := connField(f)
+		field.APIName = "#" + f.Name
+		field.Name = ir.Text(namer.Claim(f.Name))
+		if f.PickList != "" {
+			b.applyPickList(field, f.PickList, nil, known, fmt.Sprintf("%s/extra_inputs/%d/pick_list", cptr, i))
+		}
+		a.InputFields = append(a.InputFields, field)
+	}
+	if dynamicInto != "" {
+		req.Body = append(req.Body, ir.Pair{Key: ir.Text(dynamicInto), Value: ir.Code(fmt.Sprintf("call(%s, connection, input)", methodRef(ca.DynamicInputs.Build))), Raw: true})
+	}
+	// config fields are shown first and drive the dynamic inputs
+	for _, name := range ca.ConfigFields {
+		moved := false
+		for i, f := range a.InputFields {
+			if f.APIName == name || string(f.Name) == name {
+				a.ConfigFields = append(a.ConfigFields, f)
+				a.InputFields = append(a.InputFields[:i], a.InputFields[i+1:]...)
+				moved = true
+				break
+			}
+		}
+		if !moved {
+			b.cfgDiag(diag.Error, "Config/UnknownInput", cptr+"/config_fields", "name an input of this action", "config field %q is not an input of %s", name, key)
+		}
 	}
 	if bodyValue != "" {
 		req.BodyValue = ir.Code(bodyValue)
 	}
 	req.ErrorMatchers = b.errorMatchers(o)
 
-	b.output(a, o, ca, req)
+	itemsPath := b.output(a, o, ca, req)
 	a.Request = req
+	if itemsPath != "" {
+		b.addPaging(a, o, ca, namer, itemsPath)
+	}
+	inputsByAPI := map[string]string{}
+	for _, f := range append(append([]*ir.Field{}, a.ConfigFields...), a.InputFields...) {
+		inputsByAPI[strings.TrimPrefix(f.APIName, "#")] = string(f.Name)
+	}
+	if ca.Before != nil {
+		step, _ := b.stepRequest(ca.Before, cptr+"/before", inputsByAPI, usedParams)
+		if step != nil {
+			step.Request.PayloadVar = "before_payload"
+			a.Before = step
+		}
+	}
+	if ca.Then != nil {
+		step, so := b.stepRequest(ca.Then, cptr+"/then", inputsByAPI, usedParams)
+		if step != nil {
+			step.Request.PayloadVar = "then_payload"
+			step.KeepFirst = ca.Then.Output != "last"
+			if !step.KeepFirst {
+				tmp := &ir.Action{}
+				b.outputVar(tmp, so, &config.Action{}, step.Request, "then_response")
+				a.OutputRef, a.OutputFields, a.SampleOutput = tmp.OutputRef, tmp.OutputFields, tmp.SampleOutput
+				step.Output = tmp.Output
+			}
+			a.Then = step
+		}
+	}
 	if b.retry.MaxRetries > 0 {
 		// Written on every action: retry_on_request limits it to idempotent
 		// methods, so the policy is visible where it applies.
@@ -284,6 +379,29 @@ func (b *builder) action(key string, o *operation, ca *config.Action, cptr strin
 	}
 	a.Docs = b.opDocs(o, a)
 	return a
+}
+
+// methodRef renders a method name for call(): a symbol when possible.
+func methodRef(name string) string {
+	if identRE.MatchString(name) {
+		return ":" + name
+	}
+	return rubylit.Quote(name)
+}
+
+// fixedLiteral renders a config `value:` as a Ruby literal of the field's type.
+func fixedLiteral(f *ir.Field, v string) string {
+	switch f.Type {
+	case "integer", "number":
+		if _, err := fmt.Sscanf(v, "%g", new(float64)); err == nil {
+			return v
+		}
+	case "boolean":
+		if v == "true" || v == "false" {
+			return v
+		}
+	}
+	return rubylit.Quote(v)
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -362,7 +480,11 @@ var pathVarRE = regexp.MustCompile(`\{([^{}]+)\}`)
 // (no leading "/", workato-sdk.md §2.4), with every variable URL-encoded.
 // Variables bound to the connection read `connection`; others become
 // required inputs.
-func (b *builder) pathExpr(o *operation, namer *naming.Namer, usedParams map[string]bool) (ir.Code, []*inputSource, bool) {
+//
+// from, when set, supplies the Ruby expression of an unbound variable
+// (pick lists read keyword arguments, steps read the action's inputs) and
+// no input field is created for it.
+func (b *builder) pathExpr(o *operation, namer *naming.Namer, usedParams map[string]bool, from func(name string) (string, bool)) (ir.Code, []*inputSource, bool) {
 	tmpl := o.path
 	prefix := ""
 	if srv := operationServer(o); srv != "" {
@@ -388,6 +510,14 @@ func (b *builder) pathExpr(o *operation, namer *naming.Namer, usedParams map[str
 		if field, ok := b.bound[name]; ok {
 			usedParams[name] = true
 			s.WriteString(fmt.Sprintf("#{connection[%s].to_s.encode_url}", rubylit.Quote(field)))
+			continue
+		}
+		if from != nil {
+			expr, ok := from(name)
+			if !ok {
+				return "", nil, false
+			}
+			s.WriteString(fmt.Sprintf("#{%s.to_s.encode_url}", expr))
 			continue
 		}
 		if param == nil {

@@ -100,7 +100,9 @@ func Build(in Input) (*ir.Connector, diag.List) {
 	b.indexOperations()
 	b.buildConnection()
 	b.buildTest()
+	b.buildPickLists()
 	b.buildActions()
+	b.buildTriggers()
 	b.finish()
 	b.diags.Sort()
 	if b.diags.Failing(false) {

@@ -419,12 +419,46 @@ func (b *builder) oauth2(o *config.OAuth2, fields *fieldList, top bool) *ir.OAut
 	if len(refresh) == 0 {
 		refresh = []int{401}
 	}
+	// The code exchange and the refresh are written out (rather than left
+	// to Workato's defaults) so the token's own expires_in is recorded as
+	// expires_at, never an assumed lifetime, and so both can be replayed.
+	format := ".request_format_www_form_urlencoded"
+	if o.TokenRequest == "json" {
+		format = ""
+	}
+	id := "connection[" + rubylit.Quote(idField) + "]"
+	secret := "connection[" + rubylit.Quote(secretField) + "]"
+	token := rubylit.Quote(o.TokenURL)
+	acquire := fmt.Sprintf(`response = post(%s)%s
+  .payload(grant_type: 'authorization_code', code: auth_code, redirect_uri: redirect_uri,
+           client_id: %s, client_secret: %s)
+  .after_error_response(400, 401, 403, 404, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+    call(:api_error, 'Sign-in', code, body, headers, message)
+  end
+[
+  { access_token: response['access_token'], refresh_token: response['refresh_token'] },
+  nil,
+  { expires_at: (response['expires_in'].present? ? (Time.now + response['expires_in'].to_i).utc.iso8601 : nil) }
+]`, token, format, id, secret)
+	refreshBody := fmt.Sprintf(`response = post(%s)%s
+  .payload(grant_type: 'refresh_token', refresh_token: refresh_token,
+           client_id: %s, client_secret: %s)
+  .after_error_response(400, 401, 403, 404, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+    call(:api_error, 'Token refresh', code, body, headers, message)
+  end
+{
+  access_token: response['access_token'],
+  refresh_token: response['refresh_token'].presence || refresh_token,
+  expires_at: (response['expires_in'].present? ? (Time.now + response['expires_in'].to_i).utc.iso8601 : nil)
+}`, token, format, id, secret)
 	return &ir.OAuth2{
 		AuthorizationURL: ir.Code(`"` + rubylit.DQBody(o.AuthorizationURL+sep) + q + `"`),
-		TokenURL:         ir.Code(rubylit.Quote(o.TokenURL)),
-		ClientID:         ir.Code("connection[" + rubylit.Quote(idField) + "]"),
-		ClientSecret:     ir.Code("connection[" + rubylit.Quote(secretField) + "]"),
+		TokenURL:         ir.Code(token),
+		ClientID:         ir.Code(id),
+		ClientSecret:     ir.Code(secret),
 		RefreshOn:        refresh,
+		Acquire:          ir.Code(acquire),
+		Refresh:          ir.Code(refreshBody),
 	}
 }
 

@@ -47,12 +47,19 @@ func successResponse(o *operation) (string, *openapi3.Response) {
 
 // output decides the action's output: fields, the Ruby expression that builds
 // it from the response, and the sample.
-func (b *builder) output(a *ir.Action, o *operation, ca *config.Action, req *ir.Request) {
+// It returns the envelope key holding the items when the output is a list
+// (so pagination can be added), else "".
+func (b *builder) output(a *ir.Action, o *operation, ca *config.Action, req *ir.Request) string {
+	return b.outputVar(a, o, ca, req, "response")
+}
+
+// outputVar is output over a response held in the Ruby variable v.
+func (b *builder) outputVar(a *ir.Action, o *operation, ca *config.Action, req *ir.Request, v string) string {
 	code, resp := successResponse(o)
 	if resp == nil || len(resp.Content) == 0 {
-		a.Output = "response"
+		a.Output = ir.Code(v)
 		a.SampleOutput = "{}"
-		return
+		return ""
 	}
 	rptr := o.ptr + "/responses/" + code
 	if ref := o.op.Responses.Value(code).Ref; ref != "" {
@@ -71,9 +78,9 @@ func (b *builder) output(a *ir.Action, o *operation, ca *config.Action, req *ir.
 			{Name: "content_type", APIName: "content_type", Label: "Content type", Type: "string", Optional: true},
 			{Name: "size", APIName: "size", Label: "Size in bytes", Type: "integer", Optional: true},
 		}
-		a.Output = "response"
+		a.Output = ir.Code(v)
 		a.SampleOutput = ir.Code(rubyLiteral(map[string]any{"content": "<file content>", "file_name": "report.pdf", "content_type": firstNonEmpty(mt, "application/octet-stream"), "size": 1024.0}, "  "))
-		return
+		return ""
 	}
 	mptr := rptr + "/content/" + specload.EscapePointer(mt)
 	top := b.resolve(media.Schema, mptr+"/schema")
@@ -84,8 +91,8 @@ func (b *builder) output(a *ir.Action, o *operation, ca *config.Action, req *ir.
 		dataKey = b.envelopeData
 	}
 	if dataKey == "" {
-		b.outputUnwrapped(a, top, example, hasExample)
-		return
+		b.outputUnwrapped(a, top, example, hasExample, v)
+		return ""
 	}
 	var data *node
 	var metaProp *prop
@@ -133,14 +140,14 @@ func (b *builder) output(a *ir.Action, o *operation, ca *config.Action, req *ir.
 		listField.Name = ir.Text(listKey)
 		listField.Label = ir.Text(b.gloss.Apply(naming.Label(listKey)))
 		fields := []*ir.Field{listField}
-		pairs := []string{fmt.Sprintf("%s => %s", rubylit.Quote(listKey), b.reshapeOut(fmt.Sprintf("response[%s]", dk), []*ir.Field{listField}, true))}
+		pairs := []string{fmt.Sprintf("%s => %s", rubylit.Quote(listKey), b.reshapeOut(fmt.Sprintf("%s[%s]", v, dk), []*ir.Field{listField}, true))}
 		var metaExample any
 		if metaProp != nil {
 			mn := b.resolve(metaProp.ref, metaProp.ptr)
 			mf := b.field(b.envelopeMeta, mn, false, output, nil)
 			mf.Name = ir.Text(naming.FieldName(b.envelopeMeta))
 			fields = append(fields, mf)
-			pairs = append(pairs, fmt.Sprintf("%s => response[%s]", rubylit.Quote(string(mf.Name)), rubylit.Quote(b.envelopeMeta)))
+			pairs = append(pairs, fmt.Sprintf("%s => %s[%s]", rubylit.Quote(string(mf.Name)), v, rubylit.Quote(b.envelopeMeta)))
 			if m, ok := example.(map[string]any); ok && hasExample {
 				metaExample = m[b.envelopeMeta]
 			} else {
@@ -162,6 +169,7 @@ func (b *builder) output(a *ir.Action, o *operation, ca *config.Action, req *ir.
 			sample[string(fields[1].Name)] = metaExample
 		}
 		a.SampleOutput = ir.Code(rubyLiteral(sample, ""))
+		return dataKey
 	case data.is("object") || (len(data.types) == 0 && len(data.props) > 0):
 		f := b.field(dataKey, data, false, output, nil)
 		if f.PropertiesRef != "" && (ca.Output == nil || ca.Output.ObjectDefinition == "") {
@@ -175,7 +183,7 @@ func (b *builder) output(a *ir.Action, o *operation, ca *config.Action, req *ir.
 		if f.PropertiesRef != "" {
 			props = b.defs[f.PropertiesRef].Fields
 		}
-		expr := fmt.Sprintf("response[%s]", dk)
+		expr := fmt.Sprintf("%s[%s]", v, dk)
 		if shape := b.outputShape(props); shape != "" {
 			b.out.Helpers["reshape"] = true
 			b.out.Helpers["coerce_list"] = true
@@ -193,25 +201,26 @@ func (b *builder) output(a *ir.Action, o *operation, ca *config.Action, req *ir.
 	default:
 		f := b.field("result", data, false, output, nil)
 		a.OutputFields = []*ir.Field{f}
-		a.Output = ir.Code(fmt.Sprintf("{ 'result' => response[%s] }", dk))
+		a.Output = ir.Code(fmt.Sprintf("{ 'result' => %s[%s] }", v, dk))
 		if dataExample == nil {
 			dataExample, _ = b.synth(data, 0)
 		}
 		a.SampleOutput = ir.Code(rubyLiteral(map[string]any{"result": dataExample}, ""))
 	}
+	return ""
 }
 
 // outputUnwrapped handles responses without an envelope.
-func (b *builder) outputUnwrapped(a *ir.Action, top *node, example any, hasExample bool) {
+func (b *builder) outputUnwrapped(a *ir.Action, top *node, example any, hasExample bool, v string) {
 	switch {
 	case top.is("array"):
 		f := b.field("items", top, false, output, nil)
 		a.OutputFields = []*ir.Field{f}
 		// A request is a lazy proxy that is not an Array until forced: force
 		// it with to_a before reshaping (reshape checks is_a?(Array)).
-		items := b.reshapeOut("response.to_a", []*ir.Field{f}, true)
-		if items == "response.to_a" {
-			items = "response"
+		items := b.reshapeOut(v+".to_a", []*ir.Field{f}, true)
+		if items == v+".to_a" {
+			items = v
 		}
 		a.Output = ir.Code(fmt.Sprintf("{ 'items' => %s }", items))
 		if !hasExample {
@@ -230,13 +239,13 @@ func (b *builder) outputUnwrapped(a *ir.Action, top *node, example any, hasExamp
 		} else {
 			a.OutputFields = f.Properties
 		}
-		expr := "response"
+		expr := v
 		if shape := b.outputShape(props); shape != "" {
 			b.out.Helpers["reshape"] = true
 			b.out.Helpers["coerce_list"] = true
 			b.out.Helpers["parse_json_input"] = true
 			// force the lazy request (to_h) before reshape inspects its class
-			expr = fmt.Sprintf("call(:reshape, response.to_h, %s)", shape)
+			expr = fmt.Sprintf("call(:reshape, %s.to_h, %s)", v, shape)
 		}
 		a.Output = ir.Code(expr)
 		if !hasExample {
@@ -245,7 +254,7 @@ func (b *builder) outputUnwrapped(a *ir.Action, top *node, example any, hasExamp
 		a.SampleOutput = ir.Code(rubyLiteral(b.renameSampleObject(nonNil(example, map[string]any{}), props), ""))
 	default:
 		a.OutputFields = []*ir.Field{{Name: "result", APIName: "result", Label: "Result", Type: workatoScalar(top), Optional: true}}
-		a.Output = "{ 'result' => response }"
+		a.Output = ir.Code(fmt.Sprintf("{ 'result' => %s }", v))
 		a.SampleOutput = ir.Code(rubyLiteral(map[string]any{"result": example}, ""))
 	}
 }
@@ -463,7 +472,7 @@ func (b *builder) buildTest() {
 		return
 	}
 	namer := naming.NewNamer()
-	path, sources, ok := b.pathExpr(o, namer, map[string]bool{})
+	path, sources, ok := b.pathExpr(o, namer, map[string]bool{}, nil)
 	if !ok {
 		return
 	}

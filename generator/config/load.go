@@ -122,6 +122,11 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, ptr string, ds *diag.L
 			if strings.HasPrefix(k.Value, "x-") {
 				continue
 			}
+			if k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "") {
+				// YAML merge key: the merged mapping must fit the same type.
+				checkKeys(file, v, t, ptr, ds)
+				continue
+			}
 			ft, ok := fields[k.Value]
 			if !ok {
 				fix := "remove it; known keys here: " + strings.Join(names, ", ")

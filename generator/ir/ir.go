@@ -146,6 +146,10 @@ type PickList struct {
 type Pair struct {
 	Key   Text
 	Value Code
+	// Raw values (JSON text, hand-built form values) are sent as they are:
+	// only a nil or "" value itself is dropped, never the nulls inside it
+	// ({"value": null} is meaningful to the API).
+	Raw bool
 }
 
 // Request is the single HTTP call an action (or test) makes.
@@ -168,6 +172,10 @@ type Request struct {
 	Title Text
 	// RawResponse returns the body as a string (downloads).
 	RawResponse bool
+	// QueryVar and PayloadVar name the Ruby variables holding the query and
+	// the body ("query"/"payload" unless paging or a step renames them).
+	QueryVar   string
+	PayloadVar string
 }
 
 // Action is one entry of `actions`.
@@ -188,10 +196,40 @@ type Action struct {
 	Output       Code
 	SampleOutput Code
 	Retry        *Retry
+	// ConfigFields are shown first and drive DynamicInputs.
+	ConfigFields []*Field
+	// DynamicInputs names a method returning extra input fields:
+	// call(name, connection, config_fields).
+	DynamicInputs string
+	// Paging, when set, adds "fetch all pages" to a list action.
+	Paging *Paging
+	// Before and Then are extra requests of a multi-step action.
+	Before *Step
+	Then   *Step
 	// Operation names the spec operation ("POST /organizations/{org}/runs").
 	Operation string
 	// Docs carries text for the generated README.
 	Docs OperationDocs
+}
+
+// Paging describes page/per_page pagination for the shared paging methods.
+type Paging struct {
+	// Spec is a Ruby hash literal with the paging settings (param names,
+	// response paths, bounds) handed to the fetch_all_pages / poll_list methods.
+	Spec Code
+	// Condition is the Ruby expression that turns fetching all pages on.
+	Condition Code
+}
+
+// Step is one more request of a multi-step action: Method builds its body
+// (call(method, connection, input, previous)); nil skips the request.
+type Step struct {
+	Request *Request
+	Method  string
+	// KeepFirst keeps the earlier request's output as the action output;
+	// otherwise Output (over then_response) is the action's output.
+	KeepFirst bool
+	Output    Code
 }
 
 // Help is the help hash.
@@ -219,12 +257,25 @@ type Trigger struct {
 	OutputRef    string
 	OutputFields []*Field
 	// Kind is "poll" or "webhook".
-	Kind         string
-	Poll         Code
-	Dedup        Code
-	Subscribe    Code
-	Unsubscribe  Code
-	Notification Code
+	Kind string
+	// Poll trigger: the list request, the query, and the poll_list settings.
+	Request  *Request
+	PollSpec Code
+	// Webhook trigger: hand-written methods and the event filter.
+	SubscribeMethod   string
+	UnsubscribeMethod string
+	// EventPath is a Ruby array literal of the event field's path segments.
+	EventPath Code
+	Events    []Text
+	// VerifyHeader and VerifyField reject deliveries whose header does not
+	// equal the connection field.
+	VerifyHeader Text
+	VerifyField  Text
+	// Rename maps payload keys to field names inline (webhook_notification
+	// may not call methods); empty when no key changes.
+	Rename Code
+	// DedupPaths are the record's dotted paths joined with "@".
+	DedupPaths   []Text
 	SampleOutput Code
 	Docs         OperationDocs
 }

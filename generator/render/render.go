@@ -163,6 +163,15 @@ func funcMap(self func() *template.Template) template.FuncMap {
 	// q quotes generator-controlled tokens (types, names) as Ruby literals.
 	f["q"] = func(v any) string { return rubylit.Quote(toString(raw(v))) }
 	f["key"] = func(v any) string { return rubylit.Key(toString(raw(v))) }
+	// sym renders a method name for call(): :name when it is a plain
+	// identifier, else a quoted string (call accepts both).
+	f["sym"] = func(v any) string {
+		s := toString(raw(v))
+		if k := rubylit.Key(s); strings.HasSuffix(k, ":") {
+			return ":" + s
+		}
+		return rubylit.Quote(s)
+	}
 	f["comment"] = func(v any) string { return rubylit.Comment(toString(raw(v))) }
 	f["ints"] = func(xs []int) string {
 		parts := make([]string, len(xs))

@@ -6,16 +6,78 @@
 
   connection: {
     fields: [
-      { name: 'api_token', label: 'API token', control_type: 'password', optional: false, hint: 'Your personal access token: in Tallyfy go to <b>Settings > Integrations > REST API</b> and copy it. Tallyfy invalidates it when you log out of the web app; paste the new one here after logging out.' },
-      { name: 'organization_id', label: 'Organization ID', optional: false, hint: 'The 32-character ID of your Tallyfy organization. It is shown on the same <b>Settings > Integrations > REST API</b> page as the token, and it is the part after <code>/organizations/</code> in Tallyfy\'s web addresses.' },
+      { name: 'auth_type', label: 'Authentication type', control_type: 'select', options: [['API token', 'api_token'], ['OAuth 2.0 (client ID and secret from Tallyfy support)', 'oauth2']], optional: false, default: 'api_token', extends_schema: true, hint: 'How this connection signs in to the API.' },
+      { name: 'organization_id', label: 'Organization ID', optional: false, hint: 'The 32-character ID of your Tallyfy organization. It is shown on <b>Settings > Integrations > REST API</b> in Tallyfy, and it is the part after <code>/organizations/</code> in Tallyfy\'s web addresses.' },
       { name: 'api_host', label: 'API host', control_type: 'select', options: [['go.tallyfy.com/api (as in Tallyfy\'s Workato guide)', 'https://go.tallyfy.com/api/'], ['api.tallyfy.com', 'https://api.tallyfy.com/']], optional: true, default: 'https://go.tallyfy.com/api/', hint: 'Where requests go. Keep the default unless Tallyfy support tells you otherwise; both hosts serve the same API.' }
     ],
 
     authorization: {
-      type: 'custom_auth',
-      apply: lambda do |connection|
-        headers('Authorization' => "Bearer #{connection['api_token']}", 'X-Tallyfy-Client' => 'APIClient')
-      end
+      type: 'multi',
+      selected: lambda do |connection|
+        connection['auth_type'].presence || 'api_token'
+      end,
+      options: {
+        api_token: {
+          name: 'API token',
+          fields: [
+            { name: 'api_token', label: 'API token', control_type: 'password', optional: false, hint: 'Your personal access token: in Tallyfy go to <b>Settings > Integrations > REST API</b> and copy it. Tallyfy invalidates it when you log out of the web app; paste the new one here after logging out, or use OAuth 2.0, which refreshes itself.' }
+          ],
+          type: 'custom_auth',
+          apply: lambda do |connection|
+            headers('Authorization' => "Bearer #{connection['api_token']}", 'X-Tallyfy-Client' => 'APIClient')
+          end
+        },
+        oauth2: {
+          name: 'OAuth 2.0 (client ID and secret from Tallyfy support)',
+          fields: [
+            { name: 'client_id', label: 'Client ID', optional: false, hint: 'Numeric client ID that Tallyfy support issues for paid organizations.' },
+            { name: 'client_secret', label: 'Client secret', control_type: 'password', optional: false, hint: 'The client secret issued with the client ID.' }
+          ],
+          type: 'oauth2',
+          client_id: lambda do |connection|
+            connection['client_id']
+          end,
+          client_secret: lambda do |connection|
+            connection['client_secret']
+          end,
+          authorization_url: lambda do |connection|
+            "https://account.tallyfy.com/oauth/authorize?response_type=code&client_id=#{connection['client_id']}&scope=%2A"
+          end,
+          token_url: lambda do |_connection|
+            'https://account.tallyfy.com/oauth/token'
+          end,
+          acquire: lambda do |connection, auth_code, redirect_uri|
+            response = post('https://account.tallyfy.com/oauth/token').request_format_www_form_urlencoded
+              .payload(grant_type: 'authorization_code', code: auth_code, redirect_uri: redirect_uri,
+                       client_id: connection['client_id'], client_secret: connection['client_secret'])
+              .after_error_response(400, 401, 403, 404, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+                call(:api_error, 'Sign-in', code, body, headers, message)
+              end
+            [
+              { access_token: response['access_token'], refresh_token: response['refresh_token'] },
+              nil,
+              { expires_at: (response['expires_in'].present? ? (Time.now + response['expires_in'].to_i).utc.iso8601 : nil) }
+            ]
+          end,
+          refresh: lambda do |connection, refresh_token|
+            response = post('https://account.tallyfy.com/oauth/token').request_format_www_form_urlencoded
+              .payload(grant_type: 'refresh_token', refresh_token: refresh_token,
+                       client_id: connection['client_id'], client_secret: connection['client_secret'])
+              .after_error_response(400, 401, 403, 404, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+                call(:api_error, 'Token refresh', code, body, headers, message)
+              end
+            {
+              access_token: response['access_token'],
+              refresh_token: response['refresh_token'].presence || refresh_token,
+              expires_at: (response['expires_in'].present? ? (Time.now + response['expires_in'].to_i).utc.iso8601 : nil)
+            }
+          end,
+          refresh_on: [401],
+          apply: lambda do |connection, access_token|
+            headers('Authorization' => "Bearer #{access_token}", 'X-Tallyfy-Client' => 'APIClient')
+          end
+        }
+      }
     },
 
     base_uri: lambda do |connection|
@@ -119,7 +181,9 @@
 
       input_fields: lambda do |object_definitions, _connection, _config_fields|
         [
-          { name: 'run_id', label: 'Process ID', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' }
+          { name: 'run_id', label: 'Process', type: 'string', control_type: 'select', pick_list: 'processes', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'run_id', label: 'Process', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' } }
         ]
       end,
 
@@ -233,7 +297,8 @@
 
     complete_task: {
       title: 'Complete task',
-      subtitle: 'Complete (or approve or reject) a task in a process',
+      subtitle: 'Complete (or approve or reject) a task in a process, saving its form fields first',
+      display_priority: 9,
 
       description: lambda do |_input, _picklist_label|
         'Complete <span class="provider">task</span> in <span class="provider">Tallyfy</span>'
@@ -247,18 +312,34 @@
         }
       end,
 
-      input_fields: lambda do |object_definitions, _connection, _config_fields|
+      config_fields: [
+        { name: 'run_id', label: 'Process', type: 'string', control_type: 'select', pick_list: 'processes', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.',
+          toggle_hint: 'Select from list',
+          toggle_field: { name: 'run_id', label: 'Process', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' } },
+        { name: 'task_id', label: 'Task', type: 'string', control_type: 'select', pick_list: 'process_tasks', pick_list_params: { run_id: 'run_id' }, optional: false, hint: 'ID of the task to complete (32-character hex).',
+          toggle_hint: 'Select from list',
+          toggle_field: { name: 'task_id', label: 'Task', type: 'string', control_type: 'text', optional: false, hint: 'ID of the task to complete (32-character hex).' } }
+      ],
+
+      input_fields: lambda do |object_definitions, connection, config_fields|
         [
-          { name: 'run_id', label: 'Process ID', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' },
-          { name: 'task_id', label: 'Task ID', type: 'string', control_type: 'text', optional: false, hint: 'ID of the task to complete (32-character hex).' },
           { name: 'is_approved', label: 'Is approved', type: 'boolean', control_type: 'checkbox', optional: true, convert_input: 'boolean_conversion', hint: 'Approval tasks only. true = approve, false = reject.',
             toggle_hint: 'Select from list',
             toggle_field: { name: 'is_approved', label: 'Is approved', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
           { name: 'override_user', label: 'Override user', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Member ID to record as the completer instead of the signed-in user.' }
-        ]
+        ] +
+          call(:task_form_input_fields, connection, config_fields)
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
+        before_payload = call(:task_form_save, connection, input, nil)
+        unless before_payload.nil?
+          put("organizations/#{connection['organization_id'].to_s.encode_url}/runs/#{input['run_id'].to_s.encode_url}/tasks/#{input['task_id'].to_s.encode_url}", before_payload)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+              call(:api_error, 'Update a process task', code, body, headers, message)
+            end.presence
+        end
+
         payload = call(:deep_compact, {
           'task_id' => input['task_id'],
           'is_approved' => input['is_approved'],
@@ -641,7 +722,9 @@
 
       input_fields: lambda do |object_definitions, _connection, _config_fields|
         [
-          { name: 'run_id', label: 'Process ID', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' },
+          { name: 'run_id', label: 'Process', type: 'string', control_type: 'select', pick_list: 'processes', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'run_id', label: 'Process', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' } },
           { name: 'with', label: 'With', type: 'array', of: 'string', optional: true, hint: 'Related data to embed. Each one comes back wrapped in a <code>data</code> key. <code>next_task</code> gives the first open task by earliest deadline. Each item is one of: checklist, tasks, tags, assets, next_task, permissions, tasks_meta, ko_form_fields, form_fields, stages, folders, tasks.step, tasks.threads, tasks.form_fields, member_watchers, guest_watchers, starredByUsers, selected_text_comment.' },
           { name: 'form_fields_values', label: 'Form fields values', type: 'boolean', control_type: 'checkbox', optional: true, convert_input: 'boolean_conversion', hint: 'true = include form-field values in the embedded form fields.',
             toggle_hint: 'Select from list',
@@ -721,8 +804,12 @@
 
       input_fields: lambda do |object_definitions, _connection, _config_fields|
         [
-          { name: 'run_id', label: 'Process ID', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' },
-          { name: 'task_id', label: 'Task ID', type: 'string', control_type: 'text', optional: false, hint: 'Task ID (32-character hex string), the <code>id</code> from List tasks or List a process\'s tasks.' },
+          { name: 'run_id', label: 'Process', type: 'string', control_type: 'select', pick_list: 'processes', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'run_id', label: 'Process', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' } },
+          { name: 'task_id', label: 'Task', type: 'string', control_type: 'select', pick_list: 'process_tasks', pick_list_params: { run_id: 'run_id' }, optional: false, hint: 'Task ID (32-character hex string), the <code>id</code> from List tasks or List a process\'s tasks.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'task_id', label: 'Task', type: 'string', control_type: 'text', optional: false, hint: 'Task ID (32-character hex string), the <code>id</code> from List tasks or List a process\'s tasks.' } },
           { name: 'with', label: 'With', type: 'array', of: 'string', optional: true, hint: 'Related data to embed. Each one comes back wrapped in a <code>data</code> key; <code>form_fields</code> carries the current answers in <code>field_value</code>. Each item is one of: run, step, form_fields, tags, threads, issues, assets, folders, roles, activities, ko-form-fields, summary, member_watchers, guest_watchers, threads_count.' }
         ]
       end,
@@ -888,7 +975,9 @@
 
       input_fields: lambda do |object_definitions, _connection, _config_fields|
         [
-          { name: 'checklist_id', label: 'Template ID', type: 'string', control_type: 'text', optional: false, hint: 'Template ID (32-character hex string), the <code>id</code> from List templates or List template IDs and titles.' },
+          { name: 'checklist_id', label: 'Template', type: 'string', control_type: 'select', pick_list: 'templates', optional: false, hint: 'Template ID (32-character hex string), the <code>id</code> from List templates or List template IDs and titles.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'checklist_id', label: 'Template', type: 'string', control_type: 'text', optional: false, hint: 'Template ID (32-character hex string), the <code>id</code> from List templates or List template IDs and titles.' } },
           { name: 'with', label: 'With', type: 'array', of: 'string', optional: true, hint: 'Related data to embed. Each one comes back wrapped in a <code>data</code> key. Each item is one of: steps, tags, folder, runs, threads, linked_tasks, assets, starredByUsers, selected_text_comment, selected_text_prerun_comment.' },
           { name: 'version', label: 'Version', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Template version number to read. Leave empty for the current version.' },
           { name: 'entire_folder_tree', label: 'Entire folder tree', type: 'integer', control_type: 'select', pick_list: 'entire_folder_tree_options', optional: true, convert_input: 'integer_conversion', hint: '1 = include the template\'s full folder path.',
@@ -995,6 +1084,7 @@
     launch_process: {
       title: 'Launch process',
       subtitle: 'Launch a process from a template, with kick-off form values',
+      display_priority: 10,
 
       description: lambda do |_input, _picklist_label|
         'Launch <span class="provider">process</span> in <span class="provider">Tallyfy</span>'
@@ -1008,12 +1098,19 @@
         }
       end,
 
-      input_fields: lambda do |object_definitions, _connection, _config_fields|
+      config_fields: [
+        { name: 'checklist_id', label: 'Template', type: 'string', control_type: 'select', pick_list: 'templates', optional: false, hint: 'Template to launch, given as its ID (32-character hex) or its alias.',
+          toggle_hint: 'Select from list',
+          toggle_field: { name: 'checklist_id', label: 'Template', type: 'string', control_type: 'text', optional: false, hint: 'Template to launch, given as its ID (32-character hex) or its alias.' } }
+      ],
+
+      input_fields: lambda do |object_definitions, connection, config_fields|
         [
-          { name: 'checklist_id', label: 'Template ID', type: 'string', control_type: 'text', optional: false, hint: 'Template to launch, given as its ID (32-character hex) or its alias.' },
           { name: 'name', label: 'Name', type: 'string', control_type: 'text', optional: true, hint: 'Process name. Defaults to the template title plus the date.' },
           { name: 'summary', label: 'Summary', type: 'string', control_type: 'text', optional: true, hint: 'Process description.' },
-          { name: 'owner_id', label: 'Owner ID', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Member ID of the process owner.' },
+          { name: 'owner_id', label: 'Owner', type: 'integer', control_type: 'select', pick_list: 'members', optional: true, convert_input: 'integer_conversion', hint: 'Member ID of the process owner.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'owner_id', label: 'Owner', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Member ID of the process owner.' } },
           { name: 'user_id', label: 'User ID', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Member ID to record as the launcher; must belong to the organization.' },
           { name: 'starred', label: 'Starred', type: 'boolean', control_type: 'checkbox', optional: true, convert_input: 'boolean_conversion', hint: 'Star the process for the launcher.',
             toggle_hint: 'Select from list',
@@ -1022,14 +1119,14 @@
             toggle_hint: 'Select from list',
             toggle_field: { name: 'is_public', label: 'Is public', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
           { name: 'parent_id', label: 'Parent ID', type: 'string', control_type: 'text', optional: true, hint: 'ID of a process to launch this one under, as a sub-process.' },
-          { name: 'prerun', label: 'Kick-off form', type: 'string', control_type: 'text-area', optional: true, hint: 'Kick-off form answers keyed by kick-off field ID (<code>id</code> from the template\'s <code>prerun</code> list or List a template\'s kick-off form fields). Unknown keys, aliases and labels are silently dropped. Value shapes are described under FormFieldValue. Enter JSON.' },
           { name: 'tasks', label: 'Tasks', type: 'string', control_type: 'text-area', optional: true, hint: 'Per-step overrides keyed by step ID. Overrides beat the template\'s assignees. Enter JSON.' },
           { name: 'tags', label: 'Tags', type: 'array', of: 'string', optional: true, hint: 'Tag IDs to put on the process.' },
           { name: 'folders', label: 'Folders', type: 'array', of: 'string', optional: true, hint: 'Folder IDs to put the process in.' },
           { name: 'users', label: 'Users', type: 'array', of: 'integer', optional: true, hint: 'Member IDs to give access.' },
           { name: 'groups', label: 'Groups', type: 'array', of: 'string', optional: true, hint: 'Group IDs to give access.' },
           { name: 'roles', label: 'Roles', type: 'string', control_type: 'text-area', optional: true, hint: 'Role assignments keyed by role ID. Enter JSON.' }
-        ]
+        ] +
+          call(:kickoff_input_fields, connection, config_fields)
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
@@ -1042,14 +1139,15 @@
           'starred' => input['starred'],
           'is_public' => input['is_public'],
           'parent_id' => input['parent_id'],
-          'prerun' => call(:parse_json_input, input['prerun']),
-          'tasks' => call(:parse_json_input, input['tasks']),
           'tags' => input['tags'],
           'folders' => input['folders'],
           'users' => call(:coerce_list, input['users'], 'integer'),
-          'groups' => input['groups'],
-          'roles' => call(:parse_json_input, input['roles'])
-        })
+          'groups' => input['groups']
+        }).merge(call(:compact_params, {
+          'tasks' => call(:parse_json_input, input['tasks']),
+          'roles' => call(:parse_json_input, input['roles']),
+          'prerun' => call(:kickoff_values, connection, input)
+        }))
 
         response = post("organizations/#{connection['organization_id'].to_s.encode_url}/runs", payload)
           .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
@@ -1129,7 +1227,11 @@
           { name: 'sort_by', label: 'Sort by', type: 'string', control_type: 'select', pick_list: 'sort_by_options', optional: true, hint: 'Sort order.',
             toggle_hint: 'Select from list',
             toggle_field: { name: 'sort_by', label: 'Sort by', type: 'string', control_type: 'text', optional: true, hint: 'Allowed values: name, created_at, updated_at.' } },
-          { name: 'with', label: 'With', type: 'array', of: 'string', optional: true, hint: 'Related data to embed in each group. Each item is one of: assets, users, guests.' }
+          { name: 'with', label: 'With', type: 'array', of: 'string', optional: true, hint: 'Related data to embed in each group. Each item is one of: assets, users, guests.' },
+          { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'boolean', control_type: 'checkbox', optional: true, sticky: true, convert_input: 'boolean_conversion', hint: 'Follow the pagination and return the items of every page as one list (at most Max pages pages of 100 items; Page then says where to start).',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'max_pages', label: 'Max pages', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Upper bound when fetching all pages. Default: 10.' }
         ]
       end,
 
@@ -1142,10 +1244,27 @@
           'with' => call(:join_list, input['with'], ',')
         })
 
-        response = get("organizations/#{connection['organization_id'].to_s.encode_url}/groups")
-          .params(query)
-          .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
-            call(:api_error, 'List groups', code, body, headers, message)
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/groups")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
+              call(:api_error, 'List groups', code, body, headers, message)
+            end
+        end
+        response =
+          if input['fetch_all_pages']
+            call(:fetch_all_pages, fetch_page, query, {
+              'page_param' => 'page',
+              'per_page_param' => 'per_page',
+              'items_path' => 'data',
+              'current_page_path' => 'meta.pagination.current_page',
+              'total_pages_path' => 'meta.pagination.total_pages',
+              'next_link_path' => 'meta.pagination.links.next',
+              'max_pages' => input['max_pages'].presence || 10,
+              'per_page' => input['per_page'].presence || 100
+            })
+          else
+            fetch_page.call(query)
           end
         {
           'groups' => response['data'],
@@ -1226,7 +1345,11 @@
           { name: 'per_page', label: 'Per page', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Results per page. Most lists default to 10; the server caps most lists at 100.' },
           { name: 'without_pagination', label: 'Without pagination', type: 'boolean', control_type: 'checkbox', optional: true, convert_input: 'boolean_conversion', hint: 'true = return every result in one response instead of one page.',
             toggle_hint: 'Select from list',
-            toggle_field: { name: 'without_pagination', label: 'Without pagination', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } }
+            toggle_field: { name: 'without_pagination', label: 'Without pagination', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'boolean', control_type: 'checkbox', optional: true, sticky: true, convert_input: 'boolean_conversion', hint: 'Follow the pagination and return the items of every page as one list (at most Max pages pages of 100 items; Page then says where to start).',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'max_pages', label: 'Max pages', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Upper bound when fetching all pages. Default: 10.' }
         ]
       end,
 
@@ -1240,10 +1363,27 @@
           'without_pagination' => input['without_pagination']
         })
 
-        response = get("organizations/#{connection['organization_id'].to_s.encode_url}/guests")
-          .params(query)
-          .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
-            call(:api_error, 'List guests', code, body, headers, message)
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/guests")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
+              call(:api_error, 'List guests', code, body, headers, message)
+            end
+        end
+        response =
+          if input['fetch_all_pages']
+            call(:fetch_all_pages, fetch_page, query, {
+              'page_param' => 'page',
+              'per_page_param' => 'per_page',
+              'items_path' => 'data',
+              'current_page_path' => 'meta.pagination.current_page',
+              'total_pages_path' => 'meta.pagination.total_pages',
+              'next_link_path' => 'meta.pagination.links.next',
+              'max_pages' => input['max_pages'].presence || 10,
+              'per_page' => input['per_page'].presence || 100
+            })
+          else
+            fetch_page.call(query)
           end
         {
           'guests' => response['data'],
@@ -1320,7 +1460,11 @@
           { name: 'with', label: 'With', type: 'array', of: 'string', optional: true, hint: 'Related data to embed in each member. Each one comes back wrapped in a <code>data</code> key. Each item is one of: groups, stats, organizations, preferences, assets, member_watchers, guest_watchers, auth_methods, country.' },
           { name: 'sort', label: 'Sort', type: 'string', control_type: 'text', optional: true, hint: 'Field to sort by. Prefix with <code>-</code> for descending order.' },
           { name: 'page', label: 'Page', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Page number, starting at 1. Default: 1.' },
-          { name: 'per_page', label: 'Per page', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Results per page. Most lists default to 10; the server caps most lists at 100.' }
+          { name: 'per_page', label: 'Per page', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Results per page. Most lists default to 10; the server caps most lists at 100.' },
+          { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'boolean', control_type: 'checkbox', optional: true, sticky: true, convert_input: 'boolean_conversion', hint: 'Follow the pagination and return the items of every page as one list (at most Max pages pages of 100 items; Page then says where to start).',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'max_pages', label: 'Max pages', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Upper bound when fetching all pages. Default: 10.' }
         ]
       end,
 
@@ -1333,10 +1477,27 @@
           'per_page' => input['per_page']
         })
 
-        response = get("organizations/#{connection['organization_id'].to_s.encode_url}/users")
-          .params(query)
-          .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
-            call(:api_error, 'List members', code, body, headers, message)
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/users")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
+              call(:api_error, 'List members', code, body, headers, message)
+            end
+        end
+        response =
+          if input['fetch_all_pages']
+            call(:fetch_all_pages, fetch_page, query, {
+              'page_param' => 'page',
+              'per_page_param' => 'per_page',
+              'items_path' => 'data',
+              'current_page_path' => 'meta.pagination.current_page',
+              'total_pages_path' => 'meta.pagination.total_pages',
+              'next_link_path' => 'meta.pagination.links.next',
+              'max_pages' => input['max_pages'].presence || 10,
+              'per_page' => input['per_page'].presence || 100
+            })
+          else
+            fetch_page.call(query)
           end
         {
           'members' => response['data'],
@@ -1455,7 +1616,11 @@
           { name: 'per_page', label: 'Per page', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Results per page. Most lists default to 10; the server caps most lists at 100.' },
           { name: 'without_pagination', label: 'Without pagination', type: 'boolean', control_type: 'checkbox', optional: true, convert_input: 'boolean_conversion', hint: 'true = return every result in one response instead of one page.',
             toggle_hint: 'Select from list',
-            toggle_field: { name: 'without_pagination', label: 'Without pagination', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } }
+            toggle_field: { name: 'without_pagination', label: 'Without pagination', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'boolean', control_type: 'checkbox', optional: true, sticky: true, convert_input: 'boolean_conversion', hint: 'Follow the pagination and return the items of every page as one list (at most Max pages pages of 100 items; Page then says where to start).',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'max_pages', label: 'Max pages', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Upper bound when fetching all pages. Default: 10.' }
         ]
       end,
 
@@ -1486,10 +1651,27 @@
           'without_pagination' => input['without_pagination']
         })
 
-        response = get("organizations/#{connection['organization_id'].to_s.encode_url}/me/tasks")
-          .params(query)
-          .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
-            call(:api_error, 'List my tasks', code, body, headers, message)
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/me/tasks")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
+              call(:api_error, 'List my tasks', code, body, headers, message)
+            end
+        end
+        response =
+          if input['fetch_all_pages']
+            call(:fetch_all_pages, fetch_page, query, {
+              'page_param' => 'page',
+              'per_page_param' => 'per_page',
+              'items_path' => 'data',
+              'current_page_path' => 'meta.pagination.current_page',
+              'total_pages_path' => 'meta.pagination.total_pages',
+              'next_link_path' => 'meta.pagination.links.next',
+              'max_pages' => input['max_pages'].presence || 10,
+              'per_page' => input['per_page'].presence || 100
+            })
+          else
+            fetch_page.call(query)
           end
         {
           'tasks' => response['data'],
@@ -1583,7 +1765,9 @@
 
       input_fields: lambda do |object_definitions, _connection, _config_fields|
         [
-          { name: 'run_id', label: 'Process ID', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' }
+          { name: 'run_id', label: 'Process', type: 'string', control_type: 'select', pick_list: 'processes', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'run_id', label: 'Process', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' } }
         ]
       end,
 
@@ -1674,7 +1858,9 @@
 
       input_fields: lambda do |object_definitions, _connection, _config_fields|
         [
-          { name: 'run_id', label: 'Process ID', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' },
+          { name: 'run_id', label: 'Process', type: 'string', control_type: 'select', pick_list: 'processes', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'run_id', label: 'Process', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' } },
           { name: 'status', label: 'Status', type: 'string', control_type: 'select', pick_list: 'list_process_tasks_status_options', optional: true, hint: 'Task status filter. Adds <code>active_visible</code> (open and visible) and <code>not-started</code> to the organization-wide values.',
             toggle_hint: 'Select from list',
             toggle_field: { name: 'status', label: 'Status', type: 'string', control_type: 'text', optional: true, hint: 'Allowed values: active, active_visible, complete, incomplete, inprogress, not-started, overdue, due_soon, hasproblem.' } },
@@ -1694,7 +1880,11 @@
           { name: 'per_page', label: 'Per page', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Results per page. Most lists default to 10; the server caps most lists at 100.' },
           { name: 'without_pagination', label: 'Without pagination', type: 'boolean', control_type: 'checkbox', optional: true, convert_input: 'boolean_conversion', hint: 'true = return every result in one response instead of one page.',
             toggle_hint: 'Select from list',
-            toggle_field: { name: 'without_pagination', label: 'Without pagination', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } }
+            toggle_field: { name: 'without_pagination', label: 'Without pagination', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'boolean', control_type: 'checkbox', optional: true, sticky: true, convert_input: 'boolean_conversion', hint: 'Follow the pagination and return the items of every page as one list (at most Max pages pages of 100 items; Page then says where to start).',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'max_pages', label: 'Max pages', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Upper bound when fetching all pages. Default: 10.' }
         ]
       end,
 
@@ -1714,10 +1904,27 @@
           'without_pagination' => input['without_pagination']
         })
 
-        response = get("organizations/#{connection['organization_id'].to_s.encode_url}/runs/#{input['run_id'].to_s.encode_url}/tasks")
-          .params(query)
-          .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
-            call(:api_error, 'List process tasks', code, body, headers, message)
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/runs/#{input['run_id'].to_s.encode_url}/tasks")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
+              call(:api_error, 'List process tasks', code, body, headers, message)
+            end
+        end
+        response =
+          if input['fetch_all_pages']
+            call(:fetch_all_pages, fetch_page, query, {
+              'page_param' => 'page',
+              'per_page_param' => 'per_page',
+              'items_path' => 'data',
+              'current_page_path' => 'meta.pagination.current_page',
+              'total_pages_path' => 'meta.pagination.total_pages',
+              'next_link_path' => 'meta.pagination.links.next',
+              'max_pages' => input['max_pages'].presence || 10,
+              'per_page' => input['per_page'].presence || 100
+            })
+          else
+            fetch_page.call(query)
           end
         {
           'tasks' => response['data'],
@@ -1819,7 +2026,9 @@
             toggle_hint: 'Select from list',
             toggle_field: { name: 'archived', label: 'Archived', type: 'string', control_type: 'text', optional: true, hint: 'Allowed values: only.' } },
           { name: 'owners', label: 'Owners', type: 'array', of: 'integer', optional: true, hint: 'Only processes owned by these members (integer user IDs, sent comma-separated).' },
-          { name: 'checklist_id', label: 'Template ID', type: 'string', control_type: 'text', optional: true, hint: 'Only processes launched from this template (32-character template ID). <code>blueprint_id</code> is accepted as an alias.' },
+          { name: 'checklist_id', label: 'Template', type: 'string', control_type: 'select', pick_list: 'templates', optional: true, hint: 'Only processes launched from this template (32-character template ID). <code>blueprint_id</code> is accepted as an alias.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'checklist_id', label: 'Template', type: 'string', control_type: 'text', optional: true, hint: 'Only processes launched from this template (32-character template ID). <code>blueprint_id</code> is accepted as an alias.' } },
           { name: 'folder', label: 'Folder', type: 'string', control_type: 'text', optional: true, hint: 'Only processes in this folder (32-character folder ID).' },
           { name: 'tag', label: 'Tag', type: 'string', control_type: 'text', optional: true, hint: 'Only processes with this tag (tag ID).' },
           { name: 'tag_ids', label: 'Tag IDs', type: 'array', of: 'string', optional: true, hint: 'Only processes with any of these tags (tag IDs, sent comma-separated).' },
@@ -1845,7 +2054,11 @@
           { name: 'sort', label: 'Sort', type: 'string', control_type: 'text', optional: true, hint: 'Field to sort by, for example <code>created_at</code> or <code>name</code>. Prefix with <code>-</code> for descending order. <code>sort_by</code> is accepted as an alias.' },
           { name: 'without_pagination', label: 'Without pagination', type: 'boolean', control_type: 'checkbox', optional: true, convert_input: 'boolean_conversion', hint: 'true = return every result in one response instead of one page.',
             toggle_hint: 'Select from list',
-            toggle_field: { name: 'without_pagination', label: 'Without pagination', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } }
+            toggle_field: { name: 'without_pagination', label: 'Without pagination', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'boolean', control_type: 'checkbox', optional: true, sticky: true, convert_input: 'boolean_conversion', hint: 'Follow the pagination and return the items of every page as one list (at most Max pages pages of 100 items; Page then says where to start).',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'max_pages', label: 'Max pages', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Upper bound when fetching all pages. Default: 10.' }
         ]
       end,
 
@@ -1872,10 +2085,27 @@
           'without_pagination' => input['without_pagination']
         })
 
-        response = get("organizations/#{connection['organization_id'].to_s.encode_url}/runs")
-          .params(query)
-          .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
-            call(:api_error, 'List processes', code, body, headers, message)
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/runs")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
+              call(:api_error, 'List processes', code, body, headers, message)
+            end
+        end
+        response =
+          if input['fetch_all_pages']
+            call(:fetch_all_pages, fetch_page, query, {
+              'page_param' => 'page',
+              'per_page_param' => 'per_page',
+              'items_path' => 'data',
+              'current_page_path' => 'meta.pagination.current_page',
+              'total_pages_path' => 'meta.pagination.total_pages',
+              'next_link_path' => 'meta.pagination.links.next',
+              'max_pages' => input['max_pages'].presence || 10,
+              'per_page' => input['per_page'].presence || 100
+            })
+          else
+            fetch_page.call(query)
           end
         {
           'processes' => response['data'],
@@ -1991,7 +2221,11 @@
             toggle_field: { name: 'sort', label: 'Sort', type: 'string', control_type: 'text', optional: true, hint: 'Allowed values: deadline, -deadline, newest, problems, completed_newest.' } },
           { name: 'without_pagination', label: 'Without pagination', type: 'boolean', control_type: 'checkbox', optional: true, convert_input: 'boolean_conversion', hint: 'true = return every result in one response instead of one page.',
             toggle_hint: 'Select from list',
-            toggle_field: { name: 'without_pagination', label: 'Without pagination', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } }
+            toggle_field: { name: 'without_pagination', label: 'Without pagination', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'boolean', control_type: 'checkbox', optional: true, sticky: true, convert_input: 'boolean_conversion', hint: 'Follow the pagination and return the items of every page as one list (at most Max pages pages of 100 items; Page then says where to start).',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'max_pages', label: 'Max pages', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Upper bound when fetching all pages. Default: 10.' }
         ]
       end,
 
@@ -2021,10 +2255,27 @@
           'without_pagination' => input['without_pagination']
         })
 
-        response = get("organizations/#{connection['organization_id'].to_s.encode_url}/tasks")
-          .params(query)
-          .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
-            call(:api_error, 'List tasks', code, body, headers, message)
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/tasks")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
+              call(:api_error, 'List tasks', code, body, headers, message)
+            end
+        end
+        response =
+          if input['fetch_all_pages']
+            call(:fetch_all_pages, fetch_page, query, {
+              'page_param' => 'page',
+              'per_page_param' => 'per_page',
+              'items_path' => 'data',
+              'current_page_path' => 'meta.pagination.current_page',
+              'total_pages_path' => 'meta.pagination.total_pages',
+              'next_link_path' => 'meta.pagination.links.next',
+              'max_pages' => input['max_pages'].presence || 10,
+              'per_page' => input['per_page'].presence || 100
+            })
+          else
+            fetch_page.call(query)
           end
         {
           'tasks' => response['data'],
@@ -2118,7 +2369,9 @@
 
       input_fields: lambda do |object_definitions, _connection, _config_fields|
         [
-          { name: 'checklist_id', label: 'Template ID', type: 'string', control_type: 'text', optional: false, hint: 'Template ID (32-character hex string), the <code>id</code> from List templates or List template IDs and titles.' }
+          { name: 'checklist_id', label: 'Template', type: 'string', control_type: 'select', pick_list: 'templates', optional: false, hint: 'Template ID (32-character hex string), the <code>id</code> from List templates or List template IDs and titles.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'checklist_id', label: 'Template', type: 'string', control_type: 'text', optional: false, hint: 'Template ID (32-character hex string), the <code>id</code> from List templates or List template IDs and titles.' } }
         ]
       end,
 
@@ -2222,7 +2475,11 @@
           { name: 'owner_id', label: 'Owner ID', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Only templates owned by this member (integer user ID).' },
           { name: 'archived', label: 'Archived', type: 'string', control_type: 'select', pick_list: 'archived_options', optional: true, hint: '<code>only</code> = archived templates only; <code>true</code> = include archived templates. Leave empty to exclude them.',
             toggle_hint: 'Select from list',
-            toggle_field: { name: 'archived', label: 'Archived', type: 'string', control_type: 'text', optional: true, hint: 'Allowed values: true, only.' } }
+            toggle_field: { name: 'archived', label: 'Archived', type: 'string', control_type: 'text', optional: true, hint: 'Allowed values: true, only.' } },
+          { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'boolean', control_type: 'checkbox', optional: true, sticky: true, convert_input: 'boolean_conversion', hint: 'Follow the pagination and return the items of every page as one list (at most Max pages pages of 100 items; Page then says where to start).',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'fetch_all_pages', label: 'Fetch all pages', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } },
+          { name: 'max_pages', label: 'Max pages', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Upper bound when fetching all pages. Default: 10.' }
         ]
       end,
 
@@ -2242,10 +2499,27 @@
           'archived' => input['archived']
         })
 
-        response = get("organizations/#{connection['organization_id'].to_s.encode_url}/checklists")
-          .params(query)
-          .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
-            call(:api_error, 'List templates', code, body, headers, message)
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/checklists")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422) do |code, body, headers, message|
+              call(:api_error, 'List templates', code, body, headers, message)
+            end
+        end
+        response =
+          if input['fetch_all_pages']
+            call(:fetch_all_pages, fetch_page, query, {
+              'page_param' => 'page',
+              'per_page_param' => 'per_page',
+              'items_path' => 'data',
+              'current_page_path' => 'meta.pagination.current_page',
+              'total_pages_path' => 'meta.pagination.total_pages',
+              'next_link_path' => 'meta.pagination.links.next',
+              'max_pages' => input['max_pages'].presence || 10,
+              'per_page' => input['per_page'].presence || 100
+            })
+          else
+            fetch_page.call(query)
           end
         {
           'templates' => response['data'],
@@ -2423,8 +2697,12 @@
 
       input_fields: lambda do |object_definitions, _connection, _config_fields|
         [
-          { name: 'run_id', label: 'Process ID', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' },
-          { name: 'task_id', label: 'Task ID', type: 'string', control_type: 'text', optional: false, hint: 'Task ID (32-character hex string), the <code>id</code> from List tasks or List a process\'s tasks.' }
+          { name: 'run_id', label: 'Process', type: 'string', control_type: 'select', pick_list: 'processes', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'run_id', label: 'Process', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' } },
+          { name: 'task_id', label: 'Task', type: 'string', control_type: 'select', pick_list: 'process_tasks', pick_list_params: { run_id: 'run_id' }, optional: false, hint: 'Task ID (32-character hex string), the <code>id</code> from List tasks or List a process\'s tasks.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'task_id', label: 'Task', type: 'string', control_type: 'text', optional: false, hint: 'Task ID (32-character hex string), the <code>id</code> from List tasks or List a process\'s tasks.' } }
         ]
       end,
 
@@ -2475,7 +2753,9 @@
 
       input_fields: lambda do |object_definitions, _connection, _config_fields|
         [
-          { name: 'run_id', label: 'Process ID', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' },
+          { name: 'run_id', label: 'Process', type: 'string', control_type: 'select', pick_list: 'processes', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'run_id', label: 'Process', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' } },
           { name: 'name', label: 'Name', type: 'string', control_type: 'text', optional: true, hint: 'New process name.' },
           { name: 'summary', label: 'Summary', type: 'string', control_type: 'text', optional: true, hint: 'New description.' },
           { name: 'owner_id', label: 'Owner ID', type: 'integer', control_type: 'integer', optional: true, convert_input: 'integer_conversion', hint: 'Member ID of the new owner.' },
@@ -2551,6 +2831,7 @@
     update_task_form_fields: {
       title: 'Update task form fields',
       subtitle: 'Fill in a process task\'s form fields, or change its title, deadline or assignees',
+      display_priority: 8,
 
       description: lambda do |_input, _picklist_label|
         'Update <span class="provider">task form fields</span> in <span class="provider">Tallyfy</span>'
@@ -2564,10 +2845,17 @@
         }
       end,
 
-      input_fields: lambda do |object_definitions, _connection, _config_fields|
+      config_fields: [
+        { name: 'run_id', label: 'Process', type: 'string', control_type: 'select', pick_list: 'processes', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.',
+          toggle_hint: 'Select from list',
+          toggle_field: { name: 'run_id', label: 'Process', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' } },
+        { name: 'task_id', label: 'Task', type: 'string', control_type: 'select', pick_list: 'process_tasks', pick_list_params: { run_id: 'run_id' }, optional: false, hint: 'Task ID (32-character hex string), the <code>id</code> from List tasks or List a process\'s tasks.',
+          toggle_hint: 'Select from list',
+          toggle_field: { name: 'task_id', label: 'Task', type: 'string', control_type: 'text', optional: false, hint: 'Task ID (32-character hex string), the <code>id</code> from List tasks or List a process\'s tasks.' } }
+      ],
+
+      input_fields: lambda do |object_definitions, connection, config_fields|
         [
-          { name: 'run_id', label: 'Process ID', type: 'string', control_type: 'text', optional: false, hint: 'Process ID (32-character hex string), the <code>id</code> returned by Launch a process or List processes.' },
-          { name: 'task_id', label: 'Task ID', type: 'string', control_type: 'text', optional: false, hint: 'Task ID (32-character hex string), the <code>id</code> from List tasks or List a process\'s tasks.' },
           { name: 'title', label: 'Title', type: 'string', control_type: 'text', optional: true, hint: 'New title.' },
           { name: 'summary', label: 'Summary', type: 'string', control_type: 'text', optional: true, hint: 'New instructions.' },
           { name: 'deadline', label: 'Deadline', type: 'date_time', control_type: 'date_time', optional: true, convert_input: 'render_iso8601_timestamp', hint: 'New due date and time, ISO 8601.' },
@@ -2578,7 +2866,6 @@
               { name: 'guests', label: 'Guests', type: 'array', of: 'string', optional: true, hint: 'Guest email addresses.' },
               { name: 'groups', label: 'Groups', type: 'array', of: 'string', optional: true, hint: 'Group IDs (32-character hex strings).' }
             ] },
-          { name: 'taskdata', label: 'Taskdata', type: 'string', control_type: 'text-area', optional: true, hint: 'Form-field answers keyed by form-field ID (<code>id</code> from the task\'s form_fields). Unknown keys are silently dropped. Value shapes are described under FormFieldValue. Enter JSON.' },
           { name: 'webhook', label: 'Webhook', type: 'string', control_type: 'url', optional: true, hint: 'URL Tallyfy calls when the task is completed.' },
           { name: 'prevent_guest_comment', label: 'Prevent guest comment', type: 'boolean', control_type: 'checkbox', optional: true, convert_input: 'boolean_conversion', hint: 'Block guests from commenting.',
             toggle_hint: 'Select from list',
@@ -2591,7 +2878,8 @@
           { name: 'top_secret', label: 'Top secret', type: 'boolean', control_type: 'checkbox', optional: true, convert_input: 'boolean_conversion', hint: 'Hide the task from people not assigned to it.',
             toggle_hint: 'Select from list',
             toggle_field: { name: 'top_secret', label: 'Top secret', type: 'string', control_type: 'text', optional: true, convert_input: 'boolean_conversion', hint: 'Accepted values are true or false.' } }
-        ]
+        ] +
+          call(:task_form_input_fields, connection, config_fields)
       end,
 
       execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
@@ -2601,14 +2889,15 @@
           'deadline' => input['deadline'],
           'started_at' => input['started_at'],
           'owners' => call(:reshape, input['owners'], { 'users' => ['users', 'integer'] }),
-          'taskdata' => call(:parse_json_input, input['taskdata']),
           'webhook' => input['webhook'],
           'prevent_guest_comment' => input['prevent_guest_comment'],
           'position' => input['position'],
           'max_assignable' => input['max_assignable'],
           'task_type' => input['task_type'],
           'top_secret' => input['top_secret']
-        })
+        }).merge(call(:compact_params, {
+          'taskdata' => call(:task_form_values, connection, input)
+        }))
 
         response = put("organizations/#{connection['organization_id'].to_s.encode_url}/runs/#{input['run_id'].to_s.encode_url}/tasks/#{input['task_id'].to_s.encode_url}", payload)
           .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
@@ -2747,6 +3036,1009 @@
       retry_on_response: [429, 500, 502, 503, 504],
       retry_on_request: ['GET', 'HEAD'],
       max_retries: 3
+    },
+
+    upload_file_to_form_field: {
+      title: 'Upload file to a task form field',
+      subtitle: 'Upload a file and attach it to a file field of a process task, in one step',
+      display_priority: 5,
+
+      description: lambda do |_input, _picklist_label|
+        'Upload <span class="provider">file to a task form field</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'Uploads the file, then puts it into the task\'s file field (uploading alone attaches nothing in Tallyfy). The output is the uploaded file. In the Tallyfy API a template is called a checklist (or blueprint), so its ID is the checklist ID.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference: POST /organizations/{org}/file'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'name', label: 'Name (file content)', type: 'string', control_type: 'text', optional: false, hint: 'The file content. The form part really is called <code>name</code>. Up to 100 MB. Map the file content from a previous step (for example a download action\'s Content datapill).' },
+          { name: 'name_file_name', label: 'File name', type: 'string', control_type: 'text', optional: true, sticky: true, hint: 'Name the file gets, with its extension (e.g. contract.pdf).' },
+          { name: 'name_content_type', label: 'Content type', type: 'string', control_type: 'text', optional: true, hint: 'MIME type of the file. Default: application/octet-stream.' },
+          { name: 'subject_id', label: 'Process', type: 'string', control_type: 'select', pick_list: 'processes', optional: false, hint: 'The process the task belongs to.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'subject_id', label: 'Process', type: 'string', control_type: 'text', optional: false, hint: 'The process the task belongs to.' } },
+          { name: 'uploaded_from', label: 'Form field ID', type: 'string', control_type: 'text', optional: false, hint: 'ID of the task\'s file field (the <code>id</code> in Get process task with form fields).' },
+          { name: 'step_id', label: 'Step ID', type: 'string', control_type: 'text', optional: true, hint: 'Step ID of the task (task fields only).' },
+          { name: 'system', label: 'System', type: 'string', control_type: 'select', pick_list: 'system_options', optional: true, hint: 'Cloud storage the file comes from, if any.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'system', label: 'System', type: 'string', control_type: 'text', optional: true, hint: 'Allowed values: Dropbox, Box, OneDrive, ShareFile, Google Drive, Intralinks, SharePoint, Other.' } },
+          { name: 'task_id', label: 'Task ID', optional: false, hint: 'The task whose file field receives the file.' }
+        ]
+      end,
+
+      execute: lambda do |connection, input, _extended_input_schema, _extended_output_schema|
+        payload = call(:deep_compact, {
+          'name' => call(:file_part, input['name'], input['name_content_type'], input['name_file_name'], 'application/octet-stream'),
+          'subject_type' => 'Run',
+          'subject_id' => input['subject_id'],
+          'uploaded_from' => input['uploaded_from'],
+          'source' => 'local',
+          'step_id' => input['step_id'],
+          'system' => input['system']
+        })
+
+        response = post("organizations/#{connection['organization_id'].to_s.encode_url}/file")
+          .request_format_multipart_form
+          .payload(payload)
+          .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+            call(:api_error, 'Upload file to a task form field', code, body, headers, message)
+          end
+        result = response['data'] || {}
+        then_payload = call(:tallyfy_attach_upload, connection, input, result)
+        if then_payload.nil?
+          result
+        else
+          then_response = put("organizations/#{connection['organization_id'].to_s.encode_url}/runs/#{input['subject_id'].to_s.encode_url}/tasks/#{input['task_id'].to_s.encode_url}", then_payload)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+              call(:api_error, 'Update a process task', code, body, headers, message)
+            end
+          then_response.presence
+          result
+        end
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        object_definitions['asset']
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'filename' => 'signed-contract.pdf',
+          'id' => '713b387cd91a499e30f912c64725bbde',
+          'source' => 'local',
+          'step_id' => '8c06bf29898b89a5259f812a22b95d26',
+          'subject' => {
+            'id' => '7ded1b837ef6137ec16fca3b8ce85488',
+            'type' => 'Run'
+          },
+          'system' => nil,
+          'uploaded_at' => '2025-05-19T09:05:00.000Z',
+          'uploaded_from' => '13764464301a24f796a7048c7f264cee',
+          'uploaded_to_s3' => true,
+          'version' => 1
+        }
+      end,
+
+      retry_on_response: [429, 500, 502, 503, 504],
+      retry_on_request: ['GET', 'HEAD'],
+      max_retries: 3
+    }
+  },
+
+  triggers: {
+    comment_added_instant: {
+      title: 'New comment or issue (instant)',
+      subtitle: 'Runs at once when a comment is added or an issue is raised or resolved',
+
+      description: lambda do |_input, _picklist_label|
+        'New <span class="provider">comment or issue (instant)</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'Registers an org-wide webhook with Tallyfy\'s watcher API when the recipe starts and removes it when the recipe stops. Needs a Tallyfy administrator\'s connection; others get a clear error at start. Tallyfy documents only the event name and the task or process IDs of these deliveries.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        []
+      end,
+
+      webhook_subscribe: lambda do |webhook_url, connection, input, recipe_id|
+        call(:tallyfy_watch_organization, webhook_url, connection, input, recipe_id)
+      end,
+
+      # Workato passes only the subscription here (not the connection): the
+      # subscribe method stores what unsubscribing needs in it.
+      webhook_unsubscribe: lambda do |webhook_subscribe_output|
+        call(:tallyfy_unwatch_organization, webhook_subscribe_output)
+      end,
+
+      # Runs without HTTP or `call`, so filtering and renaming are inline.
+      webhook_notification: lambda do |_input, payload, _extended_input_schema, _extended_output_schema, headers, _params, connection|
+        event = ['event'].reduce(payload) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        next nil unless ['task.comment_added', 'task.issue_raised', 'task.issue_resolved'].include?(event)
+        payload
+      end,
+
+      dedup: lambda do |record|
+        ['event', 'run.id', 'task.id'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'event', label: 'Event', type: 'string', optional: true, hint: 'What happened.' },
+          { name: 'task', label: 'Task', type: 'object', optional: true, hint: 'The task the event is about (task.* events).',
+            properties: [
+              { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Task ID.' },
+              { name: 'run_id', label: 'Process ID', type: 'string', optional: true, hint: 'Process ID; null for one-off tasks.' }
+            ] }
+        ]
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'event' => 'task.completed',
+          'task' => {
+            'id' => '67585b93c0338bd64c094dd7a76df2b3',
+            'run_id' => '7ded1b837ef6137ec16fca3b8ce85488'
+          }
+        }
+      end
+    },
+
+    new_comment: {
+      title: 'New comment on a task',
+      subtitle: 'Runs when a comment or issue is added to a task (checks every few minutes)',
+
+      description: lambda do |_input, _picklist_label|
+        'New <span class="provider">comment on a task</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'Reads recent tasks with their comments and keeps the comments posted since the last check.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'since', label: 'When first started, this recipe should pick up events from', type: 'date_time', control_type: 'date_time', optional: true, sticky: true, convert_input: 'render_iso8601_timestamp', hint: 'When you start the recipe for the first time, it picks up events from this time. Leave empty to start from one hour ago.' }
+        ]
+      end,
+
+      # Polls the list newest first and keeps the items newer than the cursor;
+      # dedup below makes re-polled items harmless.
+      poll: lambda do |connection, input, closure, _extended_input_schema, _extended_output_schema|
+        query = call(:deep_compact, {
+          'sort' => 'newest',
+          'with' => 'threads'
+        })
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/tasks")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+              call(:api_error, 'New comment on a task', code, body, headers, message)
+            end
+        end
+        call(:poll_list, fetch_page, query, closure, input, {
+          'page_param' => 'page',
+          'per_page_param' => 'per_page',
+          'items_path' => 'data',
+          'current_page_path' => 'meta.pagination.current_page',
+          'total_pages_path' => 'meta.pagination.total_pages',
+          'next_link_path' => 'meta.pagination.links.next',
+          'max_pages' => 3,
+          'per_page' => 50,
+          'time_field' => 'created_at',
+          'sorted' => false,
+          'filter' => {  },
+          'each' => 'threads.data',
+          'parent' => 'task',
+          'since_input' => 'since'
+        })
+      end,
+
+      dedup: lambda do |record|
+        ['id'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Comment ID (32-character hex).' },
+          { name: 'task_id', label: 'Task ID', type: 'string', optional: true, hint: 'ID of the task the comment is on.' },
+          { name: 'label', label: 'Label', type: 'string', optional: true, hint: 'Kind of post. problem = issue report; resolve = issue resolution.' },
+          { name: 'content', label: 'Content', type: 'string', optional: true, hint: 'Text; may contain HTML. Mentions look like <code>@[1001]</code>.' },
+          { name: 'state', label: 'State', type: 'string', optional: true, hint: 'Visibility. hide-for-guests = members only; collapsed = folded away.' },
+          { name: 'sent_to', label: 'Sent to', type: 'array', of: 'integer', optional: true, hint: 'IDs of members who were notified.' },
+          { name: 'resolve_id', label: 'Resolve ID', type: 'string', optional: true, hint: 'For a resolution, the ID of the issue it resolves.' },
+          { name: 'author_id', label: 'Author ID', type: 'integer', optional: true, hint: 'ID of the author.' },
+          { name: 'author_type', label: 'Author type', type: 'string', optional: true, hint: 'Who wrote it.' },
+          { name: 'created_at', label: 'Created at', type: 'date_time', optional: true, hint: 'When it was posted.' },
+          { name: 'updated_at', label: 'Updated at', type: 'date_time', optional: true, hint: 'When it was last edited.' },
+          { name: 'archived_at', label: 'Archived at', type: 'date_time', optional: true, hint: 'When it was deleted; null if visible.' },
+          { name: 'task', label: 'Task', type: 'object', optional: true, hint: 'A task, either part of a process or a one-off task (then run_id, checklist_id and step_id are null).',
+            properties: object_definitions['task'] }
+        ]
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'archived_at' => nil,
+          'author_id' => 1002,
+          'author_type' => 'member',
+          'content' => 'The signed contract is missing page 3.',
+          'created_at' => '2025-05-19T09:12:00.000Z',
+          'id' => 'd7413ffe974d251f80c07c012e5937d7',
+          'label' => 'problem',
+          'sent_to' => [
+            1001
+          ],
+          'state' => 'open',
+          'task_id' => '67585b93c0338bd64c094dd7a76df2b3'
+        }
+      end
+    },
+
+    new_process: {
+      title: 'New process launched',
+      subtitle: 'Runs when a process is launched in Tallyfy (checks every few minutes)',
+
+      description: lambda do |_input, _picklist_label|
+        'New <span class="provider">process launched</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'Checks for new processes every poll, newest first. The instant trigger needs an administrator; this one does not.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'since', label: 'When first started, this recipe should pick up events from', type: 'date_time', control_type: 'date_time', optional: true, sticky: true, convert_input: 'render_iso8601_timestamp', hint: 'When you start the recipe for the first time, it picks up events from this time. Leave empty to start from one hour ago.' },
+          { name: 'checklist_id', label: 'Template ID', type: 'string', control_type: 'text', optional: true, hint: 'Only processes launched from this template (32-character template ID). <code>blueprint_id</code> is accepted as an alias.' }
+        ]
+      end,
+
+      # Polls the list newest first and keeps the items newer than the cursor;
+      # dedup below makes re-polled items harmless.
+      poll: lambda do |connection, input, closure, _extended_input_schema, _extended_output_schema|
+        query = call(:deep_compact, {
+          'sort' => '-created_at',
+          'checklist_id' => input['checklist_id']
+        })
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/runs")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+              call(:api_error, 'New process launched', code, body, headers, message)
+            end
+        end
+        call(:poll_list, fetch_page, query, closure, input, {
+          'page_param' => 'page',
+          'per_page_param' => 'per_page',
+          'items_path' => 'data',
+          'current_page_path' => 'meta.pagination.current_page',
+          'total_pages_path' => 'meta.pagination.total_pages',
+          'next_link_path' => 'meta.pagination.links.next',
+          'max_pages' => 5,
+          'per_page' => 50,
+          'time_field' => 'created_at',
+          'sorted' => true,
+          'filter' => {  },
+          'each' => '',
+          'parent' => '',
+          'since_input' => 'since'
+        })
+      end,
+
+      dedup: lambda do |record|
+        ['id', 'created_at'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        object_definitions['run']
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'archived_at' => nil,
+          'checklist_id' => 'a9ae58ccb056740486285285cdf12e27',
+          'checklist_title' => 'Customer Onboarding',
+          'completed_at' => nil,
+          'created_at' => '2025-01-15T10:00:00.000Z',
+          'due_date' => '2025-02-15T10:00:00.000Z',
+          'id' => 'db34db938c900499ec07f6a01f98f6ec',
+          'increment_id' => 5012,
+          'is_public' => false,
+          'name' => 'Onboarding - ACME Corp',
+          'owner_id' => 1001,
+          'parent_id' => nil,
+          'prerun' => {
+            'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' => 'ACME Corp'
+          },
+          'prerun_status' => 'complete',
+          'progress' => {
+            'complete' => 5,
+            'percent' => 50,
+            'total' => 10
+          },
+          'starred' => false,
+          'started_by' => 1001,
+          'status' => 'active',
+          'summary' => nil,
+          'type' => 'procedure'
+        }
+      end
+    },
+
+    process_completed: {
+      title: 'Process completed',
+      subtitle: 'Runs when a process is completed in Tallyfy (checks every few minutes)',
+
+      description: lambda do |_input, _picklist_label|
+        'Process <span class="provider">completed</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'Reads completed processes and keeps those completed since the last check. Tallyfy does not sort by completion time, so each check reads up to 5 pages of 50.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'since', label: 'When first started, this recipe should pick up events from', type: 'date_time', control_type: 'date_time', optional: true, sticky: true, convert_input: 'render_iso8601_timestamp', hint: 'When you start the recipe for the first time, it picks up events from this time. Leave empty to start from one hour ago.' },
+          { name: 'checklist_id', label: 'Template ID', type: 'string', control_type: 'text', optional: true, hint: 'Only processes launched from this template (32-character template ID). <code>blueprint_id</code> is accepted as an alias.' }
+        ]
+      end,
+
+      # Polls the list newest first and keeps the items newer than the cursor;
+      # dedup below makes re-polled items harmless.
+      poll: lambda do |connection, input, closure, _extended_input_schema, _extended_output_schema|
+        query = call(:deep_compact, {
+          'sort' => '-created_at',
+          'status' => 'complete',
+          'checklist_id' => input['checklist_id']
+        })
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/runs")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+              call(:api_error, 'Process completed', code, body, headers, message)
+            end
+        end
+        call(:poll_list, fetch_page, query, closure, input, {
+          'page_param' => 'page',
+          'per_page_param' => 'per_page',
+          'items_path' => 'data',
+          'current_page_path' => 'meta.pagination.current_page',
+          'total_pages_path' => 'meta.pagination.total_pages',
+          'next_link_path' => 'meta.pagination.links.next',
+          'max_pages' => 5,
+          'per_page' => 50,
+          'time_field' => 'completed_at',
+          'sorted' => false,
+          'filter' => {  },
+          'each' => '',
+          'parent' => '',
+          'since_input' => 'since'
+        })
+      end,
+
+      dedup: lambda do |record|
+        ['id', 'completed_at'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        object_definitions['run']
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'archived_at' => nil,
+          'checklist_id' => 'a9ae58ccb056740486285285cdf12e27',
+          'checklist_title' => 'Customer Onboarding',
+          'completed_at' => nil,
+          'created_at' => '2025-01-15T10:00:00.000Z',
+          'due_date' => '2025-02-15T10:00:00.000Z',
+          'id' => 'db34db938c900499ec07f6a01f98f6ec',
+          'increment_id' => 5012,
+          'is_public' => false,
+          'name' => 'Onboarding - ACME Corp',
+          'owner_id' => 1001,
+          'parent_id' => nil,
+          'prerun' => {
+            'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' => 'ACME Corp'
+          },
+          'prerun_status' => 'complete',
+          'progress' => {
+            'complete' => 5,
+            'percent' => 50,
+            'total' => 10
+          },
+          'starred' => false,
+          'started_by' => 1001,
+          'status' => 'active',
+          'summary' => nil,
+          'type' => 'procedure'
+        }
+      end
+    },
+
+    process_completed_instant: {
+      title: 'Process completed (instant)',
+      subtitle: 'Runs at once when a process is completed (org-wide webhook; needs an administrator)',
+
+      description: lambda do |_input, _picklist_label|
+        'Process <span class="provider">completed (instant)</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'Registers an org-wide webhook with Tallyfy\'s watcher API when the recipe starts and removes it when the recipe stops. Needs a Tallyfy administrator\'s connection; others get a clear error at start. Tallyfy documents only the event name and the task or process IDs of these deliveries.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        []
+      end,
+
+      webhook_subscribe: lambda do |webhook_url, connection, input, recipe_id|
+        call(:tallyfy_watch_organization, webhook_url, connection, input, recipe_id)
+      end,
+
+      # Workato passes only the subscription here (not the connection): the
+      # subscribe method stores what unsubscribing needs in it.
+      webhook_unsubscribe: lambda do |webhook_subscribe_output|
+        call(:tallyfy_unwatch_organization, webhook_subscribe_output)
+      end,
+
+      # Runs without HTTP or `call`, so filtering and renaming are inline.
+      webhook_notification: lambda do |_input, payload, _extended_input_schema, _extended_output_schema, headers, _params, connection|
+        event = ['event'].reduce(payload) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        next nil unless ['process.completed'].include?(event)
+        payload
+      end,
+
+      dedup: lambda do |record|
+        ['event', 'run.id', 'task.id'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'event', label: 'Event', type: 'string', optional: true, hint: 'What happened.' },
+          { name: 'task', label: 'Task', type: 'object', optional: true, hint: 'The task the event is about (task.* events).',
+            properties: [
+              { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Task ID.' },
+              { name: 'run_id', label: 'Process ID', type: 'string', optional: true, hint: 'Process ID; null for one-off tasks.' }
+            ] }
+        ]
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'event' => 'task.completed',
+          'task' => {
+            'id' => '67585b93c0338bd64c094dd7a76df2b3',
+            'run_id' => '7ded1b837ef6137ec16fca3b8ce85488'
+          }
+        }
+      end
+    },
+
+    process_launched_instant: {
+      title: 'New process launched (instant)',
+      subtitle: 'Runs at once when a process is launched (org-wide webhook; needs an administrator)',
+
+      description: lambda do |_input, _picklist_label|
+        'New <span class="provider">process launched (instant)</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'Registers an org-wide webhook with Tallyfy\'s watcher API when the recipe starts and removes it when the recipe stops. Needs a Tallyfy administrator\'s connection; others get a clear error at start. Tallyfy documents only the event name and the task or process IDs of these deliveries.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        []
+      end,
+
+      webhook_subscribe: lambda do |webhook_url, connection, input, recipe_id|
+        call(:tallyfy_watch_organization, webhook_url, connection, input, recipe_id)
+      end,
+
+      # Workato passes only the subscription here (not the connection): the
+      # subscribe method stores what unsubscribing needs in it.
+      webhook_unsubscribe: lambda do |webhook_subscribe_output|
+        call(:tallyfy_unwatch_organization, webhook_subscribe_output)
+      end,
+
+      # Runs without HTTP or `call`, so filtering and renaming are inline.
+      webhook_notification: lambda do |_input, payload, _extended_input_schema, _extended_output_schema, headers, _params, connection|
+        event = ['event'].reduce(payload) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        next nil unless ['process.launched'].include?(event)
+        payload
+      end,
+
+      dedup: lambda do |record|
+        ['event', 'run.id', 'task.id'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'event', label: 'Event', type: 'string', optional: true, hint: 'What happened.' },
+          { name: 'task', label: 'Task', type: 'object', optional: true, hint: 'The task the event is about (task.* events).',
+            properties: [
+              { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Task ID.' },
+              { name: 'run_id', label: 'Process ID', type: 'string', optional: true, hint: 'Process ID; null for one-off tasks.' }
+            ] }
+        ]
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'event' => 'task.completed',
+          'task' => {
+            'id' => '67585b93c0338bd64c094dd7a76df2b3',
+            'run_id' => '7ded1b837ef6137ec16fca3b8ce85488'
+          }
+        }
+      end
+    },
+
+    task_assigned_instant: {
+      title: 'Task assigned (instant)',
+      subtitle: 'Runs at once when a task is assigned (org-wide webhook; needs an administrator)',
+
+      description: lambda do |_input, _picklist_label|
+        'Task <span class="provider">assigned (instant)</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'Registers an org-wide webhook with Tallyfy\'s watcher API when the recipe starts and removes it when the recipe stops. Needs a Tallyfy administrator\'s connection; others get a clear error at start. Tallyfy documents only the event name and the task or process IDs of these deliveries.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        []
+      end,
+
+      webhook_subscribe: lambda do |webhook_url, connection, input, recipe_id|
+        call(:tallyfy_watch_organization, webhook_url, connection, input, recipe_id)
+      end,
+
+      # Workato passes only the subscription here (not the connection): the
+      # subscribe method stores what unsubscribing needs in it.
+      webhook_unsubscribe: lambda do |webhook_subscribe_output|
+        call(:tallyfy_unwatch_organization, webhook_subscribe_output)
+      end,
+
+      # Runs without HTTP or `call`, so filtering and renaming are inline.
+      webhook_notification: lambda do |_input, payload, _extended_input_schema, _extended_output_schema, headers, _params, connection|
+        event = ['event'].reduce(payload) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        next nil unless ['task.assigned'].include?(event)
+        payload
+      end,
+
+      dedup: lambda do |record|
+        ['event', 'run.id', 'task.id'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'event', label: 'Event', type: 'string', optional: true, hint: 'What happened.' },
+          { name: 'task', label: 'Task', type: 'object', optional: true, hint: 'The task the event is about (task.* events).',
+            properties: [
+              { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Task ID.' },
+              { name: 'run_id', label: 'Process ID', type: 'string', optional: true, hint: 'Process ID; null for one-off tasks.' }
+            ] }
+        ]
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'event' => 'task.completed',
+          'task' => {
+            'id' => '67585b93c0338bd64c094dd7a76df2b3',
+            'run_id' => '7ded1b837ef6137ec16fca3b8ce85488'
+          }
+        }
+      end
+    },
+
+    task_assigned_to_me: {
+      title: 'New task assigned to me',
+      subtitle: 'Runs when a task is assigned to the connected member (checks every few minutes)',
+
+      description: lambda do |_input, _picklist_label|
+        'New <span class="provider">task assigned to me</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'Picks up open tasks assigned to the connected member, newest first. A task reassigned to you long after it was created may be missed; the instant trigger sees every assignment.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'since', label: 'When first started, this recipe should pick up events from', type: 'date_time', control_type: 'date_time', optional: true, sticky: true, convert_input: 'render_iso8601_timestamp', hint: 'When you start the recipe for the first time, it picks up events from this time. Leave empty to start from one hour ago.' }
+        ]
+      end,
+
+      # Polls the list newest first and keeps the items newer than the cursor;
+      # dedup below makes re-polled items harmless.
+      poll: lambda do |connection, input, closure, _extended_input_schema, _extended_output_schema|
+        query = call(:deep_compact, {
+          'sort' => 'newest',
+          'status' => 'active'
+        })
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/me/tasks")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+              call(:api_error, 'New task assigned to me', code, body, headers, message)
+            end
+        end
+        call(:poll_list, fetch_page, query, closure, input, {
+          'page_param' => 'page',
+          'per_page_param' => 'per_page',
+          'items_path' => 'data',
+          'current_page_path' => 'meta.pagination.current_page',
+          'total_pages_path' => 'meta.pagination.total_pages',
+          'next_link_path' => 'meta.pagination.links.next',
+          'max_pages' => 5,
+          'per_page' => 50,
+          'time_field' => 'created_at',
+          'sorted' => true,
+          'filter' => {  },
+          'each' => '',
+          'parent' => '',
+          'since_input' => 'since'
+        })
+      end,
+
+      dedup: lambda do |record|
+        ['id'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        object_definitions['task']
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'alias' => 'review-proposal',
+          'checklist_id' => 'a9ae58ccb056740486285285cdf12e27',
+          'completed_at' => nil,
+          'completer_id' => nil,
+          'created_at' => '2025-05-15T14:30:00.000Z',
+          'deadline' => '2025-05-20T17:00:00.000Z',
+          'id' => '67585b93c0338bd64c094dd7a76df2b3',
+          'increment_id' => 877,
+          'is_approved' => nil,
+          'is_completable' => true,
+          'is_oneoff_task' => false,
+          'owners' => {
+            'groups' => [
+              '7d85a4ad03ad887259e13df2f7bc3489'
+            ],
+            'guests' => [],
+            'users' => [
+              1001
+            ]
+          },
+          'position' => 2,
+          'run_id' => '7ded1b837ef6137ec16fca3b8ce85488',
+          'started_at' => '2025-05-15T14:30:00.000Z',
+          'starter_id' => 1001,
+          'status' => 'in-progress',
+          'step_id' => '8c06bf29898b89a5259f812a22b95d26',
+          'summary' => 'Check pricing and scope before sign-off.',
+          'task_type' => 'approval',
+          'taskdata' => {
+            'e4238158ad0949d4ad78c55125b28a99' => 'normal text field'
+          },
+          'title' => 'Review Proposal',
+          'webhook' => nil
+        }
+      end
+    },
+
+    task_completed: {
+      title: 'Task completed',
+      subtitle: 'Runs when a process or one-off task is completed (checks every few minutes)',
+
+      description: lambda do |_input, _picklist_label|
+        'Task <span class="provider">completed</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'A task reopened and completed again triggers again (the completion time is part of the event\'s identity).',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'since', label: 'When first started, this recipe should pick up events from', type: 'date_time', control_type: 'date_time', optional: true, sticky: true, convert_input: 'render_iso8601_timestamp', hint: 'When you start the recipe for the first time, it picks up events from this time. Leave empty to start from one hour ago.' }
+        ]
+      end,
+
+      # Polls the list newest first and keeps the items newer than the cursor;
+      # dedup below makes re-polled items harmless.
+      poll: lambda do |connection, input, closure, _extended_input_schema, _extended_output_schema|
+        query = call(:deep_compact, {
+          'sort' => 'completed_newest',
+          'status' => 'complete'
+        })
+        fetch_page = lambda do |page_query|
+          get("organizations/#{connection['organization_id'].to_s.encode_url}/tasks")
+            .params(page_query)
+            .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+              call(:api_error, 'Task completed', code, body, headers, message)
+            end
+        end
+        call(:poll_list, fetch_page, query, closure, input, {
+          'page_param' => 'page',
+          'per_page_param' => 'per_page',
+          'items_path' => 'data',
+          'current_page_path' => 'meta.pagination.current_page',
+          'total_pages_path' => 'meta.pagination.total_pages',
+          'next_link_path' => 'meta.pagination.links.next',
+          'max_pages' => 5,
+          'per_page' => 50,
+          'time_field' => 'completed_at',
+          'sorted' => true,
+          'filter' => {  },
+          'each' => '',
+          'parent' => '',
+          'since_input' => 'since'
+        })
+      end,
+
+      dedup: lambda do |record|
+        ['id', 'completed_at'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        object_definitions['task']
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'alias' => 'review-proposal',
+          'checklist_id' => 'a9ae58ccb056740486285285cdf12e27',
+          'completed_at' => nil,
+          'completer_id' => nil,
+          'created_at' => '2025-05-15T14:30:00.000Z',
+          'deadline' => '2025-05-20T17:00:00.000Z',
+          'id' => '67585b93c0338bd64c094dd7a76df2b3',
+          'increment_id' => 877,
+          'is_approved' => nil,
+          'is_completable' => true,
+          'is_oneoff_task' => false,
+          'owners' => {
+            'groups' => [
+              '7d85a4ad03ad887259e13df2f7bc3489'
+            ],
+            'guests' => [],
+            'users' => [
+              1001
+            ]
+          },
+          'position' => 2,
+          'run_id' => '7ded1b837ef6137ec16fca3b8ce85488',
+          'started_at' => '2025-05-15T14:30:00.000Z',
+          'starter_id' => 1001,
+          'status' => 'in-progress',
+          'step_id' => '8c06bf29898b89a5259f812a22b95d26',
+          'summary' => 'Check pricing and scope before sign-off.',
+          'task_type' => 'approval',
+          'taskdata' => {
+            'e4238158ad0949d4ad78c55125b28a99' => 'normal text field'
+          },
+          'title' => 'Review Proposal',
+          'webhook' => nil
+        }
+      end
+    },
+
+    task_completed_instant: {
+      title: 'Task completed (instant)',
+      subtitle: 'Runs at once when a task is completed (org-wide webhook; needs an administrator)',
+
+      description: lambda do |_input, _picklist_label|
+        'Task <span class="provider">completed (instant)</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'Registers an org-wide webhook with Tallyfy\'s watcher API when the recipe starts and removes it when the recipe stops. Needs a Tallyfy administrator\'s connection; others get a clear error at start. Tallyfy documents only the event name and the task or process IDs of these deliveries.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        []
+      end,
+
+      webhook_subscribe: lambda do |webhook_url, connection, input, recipe_id|
+        call(:tallyfy_watch_organization, webhook_url, connection, input, recipe_id)
+      end,
+
+      # Workato passes only the subscription here (not the connection): the
+      # subscribe method stores what unsubscribing needs in it.
+      webhook_unsubscribe: lambda do |webhook_subscribe_output|
+        call(:tallyfy_unwatch_organization, webhook_subscribe_output)
+      end,
+
+      # Runs without HTTP or `call`, so filtering and renaming are inline.
+      webhook_notification: lambda do |_input, payload, _extended_input_schema, _extended_output_schema, headers, _params, connection|
+        event = ['event'].reduce(payload) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        next nil unless ['task.completed'].include?(event)
+        payload
+      end,
+
+      dedup: lambda do |record|
+        ['event', 'run.id', 'task.id'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'event', label: 'Event', type: 'string', optional: true, hint: 'What happened.' },
+          { name: 'task', label: 'Task', type: 'object', optional: true, hint: 'The task the event is about (task.* events).',
+            properties: [
+              { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Task ID.' },
+              { name: 'run_id', label: 'Process ID', type: 'string', optional: true, hint: 'Process ID; null for one-off tasks.' }
+            ] }
+        ]
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'event' => 'task.completed',
+          'task' => {
+            'id' => '67585b93c0338bd64c094dd7a76df2b3',
+            'run_id' => '7ded1b837ef6137ec16fca3b8ce85488'
+          }
+        }
+      end
+    },
+
+    template_webhook: {
+      title: 'Template webhook (process and task events)',
+      subtitle: 'Receives the webhook a template sends on launch, on each task completion and on completion',
+
+      description: lambda do |_input, _picklist_label|
+        'Template <span class="provider">webhook (process and task events)</span> in <span class="provider">Tallyfy</span>'
+      end,
+
+      help: lambda do |_input, _picklist_label|
+        {
+          body: 'While the recipe processes, the chosen template\'s webhook address points at this recipe; when the recipe stops, the previous address is put back, so use one recipe per template. Deliveries whose X-Tallyfy-OrgID header is not your organization are ignored. Task events carry <code>this_task</code>; process events carry the process fields at the top level.',
+          learn_more_url: 'https://tallyfy.com/products/pro/integrations/open-api/',
+          learn_more_text: 'Tallyfy API reference'
+        }
+      end,
+
+      input_fields: lambda do |object_definitions, _connection, _config_fields|
+        [
+          { name: 'checklist_id', label: 'Template', control_type: 'select', pick_list: 'templates', optional: false, hint: 'The template whose webhook this recipe receives.',
+            toggle_hint: 'Select from list',
+            toggle_field: { name: 'checklist_id', label: 'Template', control_type: 'text', optional: false, hint: 'The template whose webhook this recipe receives.' } }
+        ]
+      end,
+
+      webhook_subscribe: lambda do |webhook_url, connection, input, recipe_id|
+        call(:tallyfy_set_template_webhook, webhook_url, connection, input, recipe_id)
+      end,
+
+      # Workato passes only the subscription here (not the connection): the
+      # subscribe method stores what unsubscribing needs in it.
+      webhook_unsubscribe: lambda do |webhook_subscribe_output|
+        call(:tallyfy_restore_template_webhook, webhook_subscribe_output)
+      end,
+
+      # Runs without HTTP or `call`, so filtering and renaming are inline.
+      webhook_notification: lambda do |_input, payload, _extended_input_schema, _extended_output_schema, headers, _params, connection|
+        sent = (headers || {}).find { |name, _value| name.to_s.casecmp?('X-Tallyfy-OrgID') }&.last
+        next nil unless sent.to_s == connection['organization_id'].to_s
+        rename = lambda do |value, shape|
+          if value.is_a?(Array)
+            value.map { |item| rename.call(item, shape) }
+          elsif value.is_a?(Hash) && shape.is_a?(Hash)
+            value.each_with_object({}) do |(key, item), out|
+              name, nested = shape[key.to_s] || [key.to_s, nil]
+              out[name] = nested.is_a?(Hash) ? rename.call(item, nested) : item
+            end
+          else
+            value
+          end
+        end
+        rename.call(payload, { 'process-tasks' => ['process_tasks', nil], 'ko-form-fields' => ['ko_form_fields', nil], 'guest-links' => ['guest_links', nil], 'form-fields' => ['form_fields', nil] })
+      end,
+
+      dedup: lambda do |record|
+        ['id', 'this_task.id', 'this_task.completed_at', 'status', 'completed_at'].map do |path|
+          path.split('.').reduce(record) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+        end.join('@')
+      end,
+
+      output_fields: lambda do |object_definitions, _connection, _config_fields|
+        object_definitions['template_webhook_payload']
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        {
+          'process' => {
+            'progress' => {
+              'complete' => 5,
+              'percent' => 50,
+              'total' => 10
+            }
+          },
+          'progress' => {
+            'complete' => 5,
+            'percent' => 50,
+            'total' => 10
+          },
+          'whole_progress' => {
+            'complete' => 5,
+            'percent' => 50,
+            'total' => 10
+          }
+        }
+      end
     }
   },
 
@@ -2812,8 +4104,8 @@
           { name: 'is_completable', label: 'Is completable', type: 'boolean', optional: true, hint: 'Whether the signed-in user can complete it now.' },
           { name: 'is_approved', label: 'Is approved', type: 'boolean', optional: true, hint: 'Outcome of an approval task; null until decided.' },
           { name: 'position', label: 'Position', type: 'integer', optional: true, hint: 'Order in the process, starting at 1.' },
-          { name: 'owners', label: 'Owners', type: 'object', optional: true, hint: 'Who a task is assigned to. When you send it, it replaces the whole assignment, and any list you leave out is emptied, so always send all three lists.',
-            properties: object_definitions['task_owners'] },
+          { name: 'owners', label: 'Owners', type: 'object', optional: true, hint: 'Who a task is assigned to, as read back. Tallyfy\'s documentation shows member IDs (integers) on single-task reads and member objects (id, full_name, profile_pic) on some list responses, so users\' items carry no type.',
+            properties: object_definitions['task_owners_read'] },
           { name: 'taskdata', label: 'Taskdata', type: 'object', optional: true, hint: 'Form-field answers keyed by form-field ID.' },
           { name: 'deadline', label: 'Deadline', type: 'date_time', optional: true, hint: 'Due date and time (UTC).' },
           { name: 'started_at', label: 'Started at', type: 'date_time', optional: true, hint: 'Start date and time (UTC).' },
@@ -3022,7 +4314,7 @@
           { name: 'per_page', label: 'Per page', type: 'integer', optional: true, hint: 'Page size used.' },
           { name: 'current_page', label: 'Current page', type: 'integer', optional: true, hint: 'This page\'s number, starting at 1.' },
           { name: 'total_pages', label: 'Total pages', type: 'integer', optional: true, hint: 'Number of pages. Stop paging when current_page reaches it.' },
-          { name: 'links', label: 'Links', type: 'object', optional: true, hint: 'URLs of the neighbouring pages. Either key may be missing. When there are no links the API may send an empty JSON array <code>[]</code> instead of an object.',
+          { name: 'links', label: 'Links', type: 'object', optional: true, hint: 'URLs of the neighbouring pages, an object; either key may be missing. When there are no links the API may send an empty JSON array <code>[]</code> instead, so no type is declared (the properties apply when it is an object).',
             properties: [
               { name: 'previous', label: 'Previous', type: 'string', optional: true, hint: 'URL of the previous page.' },
               { name: 'next', label: 'Next', type: 'string', optional: true, hint: 'URL of the next page; missing on the last page.' }
@@ -3180,8 +4472,8 @@
           { name: 'is_completable', label: 'Is completable', type: 'boolean', optional: true, hint: 'Whether the signed-in user can complete it now.' },
           { name: 'is_approved', label: 'Is approved', type: 'boolean', optional: true, hint: 'Outcome of an approval task; null until decided.' },
           { name: 'position', label: 'Position', type: 'integer', optional: true, hint: 'Order in the process, starting at 1.' },
-          { name: 'owners', label: 'Owners', type: 'object', optional: true, hint: 'Who a task is assigned to. When you send it, it replaces the whole assignment, and any list you leave out is emptied, so always send all three lists.',
-            properties: object_definitions['task_owners'] },
+          { name: 'owners', label: 'Owners', type: 'object', optional: true, hint: 'Who a task is assigned to, as read back. Tallyfy\'s documentation shows member IDs (integers) on single-task reads and member objects (id, full_name, profile_pic) on some list responses, so users\' items carry no type.',
+            properties: object_definitions['task_owners_read'] },
           { name: 'taskdata', label: 'Taskdata', type: 'object', optional: true, hint: 'Form-field answers keyed by form-field ID.' },
           { name: 'deadline', label: 'Deadline', type: 'date_time', optional: true, hint: 'Due date and time (UTC).' },
           { name: 'started_at', label: 'Started at', type: 'date_time', optional: true, hint: 'Start date and time (UTC).' },
@@ -3230,10 +4522,10 @@
       end
     },
 
-    task_owners: {
+    task_owners_read: {
       fields: lambda do |_connection, _config_fields, object_definitions|
         [
-          { name: 'users', label: 'Users', type: 'array', of: 'integer', optional: true, hint: 'Member IDs (integers). Some list responses are reported to return member objects here instead.' },
+          { name: 'users', label: 'Users', type: 'array', of: 'string', optional: true, hint: 'Member IDs, or member objects on some list responses.' },
           { name: 'guests', label: 'Guests', type: 'array', of: 'string', optional: true, hint: 'Guest email addresses.' },
           { name: 'groups', label: 'Groups', type: 'array', of: 'string', optional: true, hint: 'Group IDs (32-character hex strings).' }
         ]
@@ -3290,6 +4582,118 @@
             properties: [
               { name: 'data', label: 'Data', type: 'array', of: 'object', optional: true,
                 properties: object_definitions['tag'] }
+            ] }
+        ]
+      end
+    },
+
+    template_webhook_payload: {
+      fields: lambda do |_connection, _config_fields, object_definitions|
+        [
+          { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Process ID.' },
+          { name: 'increment_id', label: 'Increment ID', type: 'integer', optional: true, hint: 'Sequential number of the process.' },
+          { name: 'checklist_id', label: 'Template ID', type: 'string', optional: true, hint: 'Template ID.' },
+          { name: 'checklist_title', label: 'Template title', type: 'string', optional: true, hint: 'Template title.' },
+          { name: 'name', label: 'Name', type: 'string', optional: true, hint: 'Process name.' },
+          { name: 'summary', label: 'Summary', type: 'string', optional: true, hint: 'Process description.' },
+          { name: 'status', label: 'Status', type: 'string', optional: true, hint: 'Process state.' },
+          { name: 'progress', label: 'Progress', type: 'object', optional: true, hint: 'How far a process has got.',
+            properties: object_definitions['run_progress'] },
+          { name: 'whole_progress', label: 'Whole progress', type: 'object', optional: true, hint: 'How far a process has got.',
+            properties: object_definitions['run_progress'] },
+          { name: 'started_by', label: 'Started by', type: 'integer', optional: true, hint: 'ID of the member who launched it.' },
+          { name: 'owner_id', label: 'Owner ID', type: 'integer', optional: true, hint: 'ID of the owner.' },
+          { name: 'prerun', label: 'Kick-off form', type: 'object', optional: true, hint: 'Kick-off answers keyed by kick-off field ID.' },
+          { name: 'prerun_status', label: 'Kick-off form status', type: 'string', optional: true, hint: 'Kick-off form state.' },
+          { name: 'prerun_completed_at', label: 'Kick-off form completed at', type: 'string', optional: true, hint: 'When the kick-off form was completed.' },
+          { name: 'prerun_completed_by', label: 'Kick-off form completed by', type: 'integer', optional: true, hint: 'Who completed the kick-off form.' },
+          { name: 'prerun_length', label: 'Kick-off form length', type: 'integer', optional: true, hint: 'Number of kick-off fields.' },
+          { name: 'created_at', label: 'Created at', type: 'string', optional: true, hint: 'When the process was created.' },
+          { name: 'started_at', label: 'Started at', type: 'string', optional: true, hint: 'When it was launched.' },
+          { name: 'last_updated', label: 'Last updated', type: 'string', optional: true, hint: 'When it last changed.' },
+          { name: 'completed_at', label: 'Completed at', type: 'string', optional: true, hint: 'When it was completed.' },
+          { name: 'due_date', label: 'Due date', type: 'string', optional: true, hint: 'When it is due.' },
+          { name: 'collaborators', label: 'Collaborators', type: 'array', of: 'integer', optional: true, hint: 'IDs of members working on it.' },
+          { name: 'late_tasks', label: 'Late tasks', type: 'integer', optional: true, hint: 'Number of overdue tasks.' },
+          { name: 'due_soon', label: 'Due soon', type: 'boolean', optional: true, hint: 'Whether it is due soon.' },
+          { name: 'users', label: 'Users', type: 'array', of: 'object', optional: true, hint: 'Members involved.',
+            properties: [
+              { name: 'user_id', label: 'User ID', type: 'integer', optional: true, hint: 'Member ID.' },
+              { name: 'full_name', label: 'Full name', type: 'string', optional: true, hint: 'Member name.' }
+            ] },
+          { name: 'groups', label: 'Groups', type: 'array', of: 'object', optional: true, hint: 'Groups involved.',
+            properties: [
+              { name: 'group_id', label: 'Group ID', type: 'string', optional: true, hint: 'Group ID.' },
+              { name: 'name', label: 'Name', type: 'string', optional: true, hint: 'Group name.' }
+            ] },
+          { name: 'process_tasks', label: 'Process tasks', type: 'object', optional: true, hint: 'Task IDs keyed by task alias.' },
+          { name: 'ko_form_fields', label: 'KO form fields', type: 'object', optional: true, hint: 'Kick-off answers keyed by field alias.' },
+          { name: 'guest_links', label: 'Guest links', type: 'object', optional: true, hint: 'Guest task links keyed by guest email.' },
+          { name: 'launcher', label: 'Launcher', type: 'object', optional: true, hint: 'A person as shown in webhook payloads.',
+            properties: object_definitions['webhook_user'] },
+          { name: 'this_task', label: 'This task', type: 'object', optional: true, hint: 'The task that was completed.',
+            properties: [
+              { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Task ID.' },
+              { name: 'title', label: 'Title', type: 'string', optional: true, hint: 'Task title.' },
+              { name: 'alias', label: 'Alias', type: 'string', optional: true, hint: 'Task alias.' },
+              { name: 'status', label: 'Status', type: 'string', optional: true, hint: 'Task state.' },
+              { name: 'summary', label: 'Summary', type: 'string', optional: true, hint: 'Instructions.' },
+              { name: 'deadline', label: 'Deadline', type: 'string', optional: true, hint: 'Due date.' },
+              { name: 'position', label: 'Position', type: 'integer', optional: true, hint: 'Order in the process.' },
+              { name: 'completed_at', label: 'Completed at', type: 'string', optional: true, hint: 'When it was completed.' },
+              { name: 'completed_by', label: 'Completed by', type: 'object', optional: true, hint: 'A person as shown in webhook payloads.',
+                properties: object_definitions['webhook_user'] },
+              { name: 'captures', label: 'Form fields', type: 'object', optional: true, hint: 'Form-field answers keyed by form-field ID.' },
+              { name: 'owners', label: 'Owners', type: 'object', optional: true, hint: 'Assignees.',
+                properties: [
+                  { name: 'users', label: 'Users', type: 'array', of: 'object', optional: true,
+                    properties: object_definitions['webhook_user'] },
+                  { name: 'guests', label: 'Guests', type: 'array', of: 'string', optional: true }
+                ] },
+              { name: 'assets', label: 'Assets', type: 'array', of: 'object', optional: true, hint: 'Files attached to the task.',
+                properties: [
+                  { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'File ID.' },
+                  { name: 'filename', label: 'Filename', type: 'string', optional: true, hint: 'File name.' },
+                  { name: 'version', label: 'Version', type: 'string', optional: true, hint: 'File version.' },
+                  { name: 'public_link', label: 'Public link', type: 'string', optional: true, hint: 'Download URL.' }
+                ] }
+            ] },
+          { name: 'completer', label: 'Completer', type: 'object', optional: true, hint: 'A person as shown in webhook payloads.',
+            properties: object_definitions['webhook_user'] },
+          { name: 'form_fields', label: 'Form fields', type: 'object', optional: true, hint: 'All form-field answers of the process keyed by field alias.' },
+          { name: 'template', label: 'Template', type: 'object', optional: true, hint: 'The template the process came from.',
+            properties: [
+              { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Template ID.' },
+              { name: 'title', label: 'Title', type: 'string', optional: true, hint: 'Template title.' },
+              { name: 'alias', label: 'Alias', type: 'string', optional: true, hint: 'Template alias.' },
+              { name: 'summary', label: 'Summary', type: 'string', optional: true, hint: 'Template description.' }
+            ] },
+          { name: 'process', label: 'Process', type: 'object', optional: true, hint: 'The process the task belongs to.',
+            properties: [
+              { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Process ID.' },
+              { name: 'organization_id', label: 'Organization ID', type: 'string', optional: true, hint: 'Organization ID.' },
+              { name: 'name', label: 'Name', type: 'string', optional: true, hint: 'Process name.' },
+              { name: 'summary', label: 'Summary', type: 'string', optional: true, hint: 'Process description.' },
+              { name: 'status', label: 'Status', type: 'string', optional: true, hint: 'Process state.' },
+              { name: 'progress', label: 'Progress', type: 'object', optional: true, hint: 'How far a process has got.',
+                properties: object_definitions['run_progress'] },
+              { name: 'created_at', label: 'Created at', type: 'string', optional: true, hint: 'When the process was created.' },
+              { name: 'ClientURL', label: 'Client URL', type: 'string', optional: true, hint: 'Link to the process in Tallyfy.' },
+              { name: 'prerun', label: 'Kick-off form', type: 'object', optional: true, hint: 'Kick-off answers keyed by kick-off field ID.' },
+              { name: 'process_forms', label: 'Process forms', type: 'object', optional: true, hint: 'Form answers keyed by step ID, then by form-field ID.' },
+              { name: 'tags', label: 'Tags', type: 'array', of: 'object', optional: true, hint: 'Tags on the process.',
+                properties: [
+                  { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Tag ID.' },
+                  { name: 'name', label: 'Name', type: 'string', optional: true, hint: 'Tag name.' },
+                  { name: 'color', label: 'Color', type: 'string', optional: true, hint: 'Tag colour.' }
+                ] }
+            ] },
+          { name: 'next_task', label: 'Next task', type: 'object', optional: true, hint: 'The next open task by position. Sent as an empty JSON array <code>[]</code> when none is left.',
+            properties: [
+              { name: 'id', label: 'ID', type: 'string', optional: true, hint: 'Task ID.' },
+              { name: 'title', label: 'Title', type: 'string', optional: true, hint: 'Task title.' },
+              { name: 'status', label: 'Status', type: 'string', optional: true, hint: 'Task state.' },
+              { name: 'captures', label: 'Form fields', type: 'object', optional: true, hint: 'Form-field answers keyed by form-field ID.' }
             ] }
         ]
       end
@@ -3352,6 +4756,16 @@
             ] }
         ]
       end
+    },
+
+    webhook_user: {
+      fields: lambda do |_connection, _config_fields, object_definitions|
+        [
+          { name: 'id', label: 'ID', type: 'integer', optional: true, hint: 'Member ID.' },
+          { name: 'email', label: 'Email', type: 'string', optional: true, hint: 'Email address.' },
+          { name: 'full_name', label: 'Full name', type: 'string', optional: true, hint: 'First and last name.' }
+        ]
+      end
     }
   },
 
@@ -3381,6 +4795,15 @@
         ['Table', 'table'],
         ['Assignees form', 'assignees_form']
       ]
+    end,
+    groups: lambda do |connection|
+      response = get("organizations/#{connection['organization_id'].to_s.encode_url}/groups-list")
+        .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+          call(:api_error, 'Groups pick list', code, body, headers, message)
+        end
+      Array.wrap(response['data']).map do |item|
+        [call(:dig_path, item, 'name').to_s, call(:dig_path, item, 'id')]
+      end
     end,
     label_options: lambda do |_connection|
       [
@@ -3428,6 +4851,34 @@
         ['Delayed', 'delayed'],
         ['Starred', 'starred']
       ]
+    end,
+    members: lambda do |connection|
+      response = get("organizations/#{connection['organization_id'].to_s.encode_url}/users-list")
+        .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+          call(:api_error, 'Members pick list', code, body, headers, message)
+        end
+      Array.wrap(response['data']).map do |item|
+        [call(:dig_path, item, 'full_name').to_s, call(:dig_path, item, 'id')]
+      end
+    end,
+    process_tasks: lambda do |connection, run_id:|
+      response = get("organizations/#{connection['organization_id'].to_s.encode_url}/runs/#{run_id.to_s.encode_url}/tasks")
+        .params(call(:deep_compact, { 'per_page' => '100' }))
+        .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+          call(:api_error, 'Process tasks pick list', code, body, headers, message)
+        end
+      Array.wrap(response['data']).map do |item|
+        [call(:dig_path, item, 'title').to_s, call(:dig_path, item, 'id')]
+      end
+    end,
+    processes: lambda do |connection|
+      response = get("organizations/#{connection['organization_id'].to_s.encode_url}/runs-list")
+        .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+          call(:api_error, 'Processes pick list', code, body, headers, message)
+        end
+      Array.wrap(response['data']).map do |item|
+        [call(:dig_path, item, 'name').to_s, call(:dig_path, item, 'id')]
+      end
     end,
     sort_by_options: lambda do |_connection|
       [
@@ -3502,6 +4953,15 @@
         ['Email', 'email'],
         ['Expiring email', 'expiring_email']
       ]
+    end,
+    templates: lambda do |connection|
+      response = get("organizations/#{connection['organization_id'].to_s.encode_url}/checklists-list")
+        .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+          call(:api_error, 'Templates pick list', code, body, headers, message)
+        end
+      Array.wrap(response['data']).map do |item|
+        [call(:dig_path, item, 'title').to_s, call(:dig_path, item, 'id')]
+      end
     end,
     type_options: lambda do |_connection|
       [
@@ -3599,6 +5059,99 @@
       end
     end,
 
+    # Reads a dotted path ('meta.pagination.total_pages') from nested hashes;
+    # nil when any step is missing or not a hash (Tallyfy sends links as []).
+    dig_path: lambda do |value, path|
+      return value if path.blank?
+
+      path.to_s.split('.').reduce(value) { |node, key| node.is_a?(Hash) ? node[key] : nil }
+    end,
+
+    # Whether another page follows: the page count when the response has one,
+    # else a next link, else a full page.
+    more_pages: lambda do |response, spec, page, count, per_page|
+      total = call(:dig_path, response, spec['total_pages_path'])
+      current = call(:dig_path, response, spec['current_page_path']) || page
+      next_link = spec['next_link_path'].present? ? call(:dig_path, response, spec['next_link_path']) : nil
+      if total.present?
+        current.to_i < total.to_i
+      elsif spec['next_link_path'].present?
+        next_link.is_a?(String) && next_link.present?
+      else
+        count.positive? && count >= per_page.to_i
+      end
+    end,
+
+    # Fetches pages until the last one (or max_pages) and returns the last
+    # response with the items of every page under the items key.
+    fetch_all_pages: lambda do |fetch_page, query, spec|
+      page = (query[spec['page_param']].presence || 1).to_i
+      per_page = spec['per_page'].to_i
+      max_pages = [spec['max_pages'].to_i, 1].max
+      items = []
+      response = nil
+      max_pages.times do |fetched|
+        response = fetch_page.call(query.merge(spec['page_param'] => page, spec['per_page_param'] => per_page))
+        data = Array.wrap(call(:dig_path, response, spec['items_path']))
+        items.concat(data)
+        break if fetched + 1 >= max_pages || !call(:more_pages, response, spec, page, data.length, per_page)
+
+        page += 1
+      end
+      result = spec['items_path'].present? ? response.to_h.merge(spec['items_path'] => items) : items
+      result
+    end,
+
+    # One polling step over a list sorted newest first. The cursor ('since')
+    # is the newest event time already emitted; items at or after it are
+    # events (dedup drops repeats), and paging continues while a full page is
+    # still newer than the cursor. Filtering happens here because the API may
+    # ignore "since" parameters.
+    poll_list: lambda do |fetch_page, query, closure, input, spec|
+      closure = closure.is_a?(Hash) ? closure : {}
+      start = input[spec['since_input']].presence if spec['since_input'].present?
+      since = (closure['since'] || start || 1.hour.ago).to_time.utc
+      page = (closure['page'] || 1).to_i
+      per_page = spec['per_page'].to_i
+      response = fetch_page.call(query.merge(spec['page_param'] => page, spec['per_page_param'] => per_page))
+      items = Array.wrap(call(:dig_path, response, spec['items_path']))
+      page_size = items.length
+      if spec['each'].present?
+        items = items.flat_map do |item|
+          Array.wrap(call(:dig_path, item, spec['each'])).map do |nested|
+            spec['parent'].present? ? nested.merge(spec['parent'] => item) : nested
+          end
+        end
+      end
+      items = items.select do |item|
+        (spec['filter'] || {}).all? { |path, value| call(:dig_path, item, path).to_s == value.to_s }
+      end
+      time_of = lambda do |item|
+        value = call(:dig_path, item, spec['time_field'])
+        value.present? ? value.to_time.utc : nil
+      end
+      events =
+        if spec['time_field'].present?
+          items.select { |item| (time = time_of.call(item)) && time >= since }
+        else
+          items
+        end
+      times = events.map { |item| time_of.call(item) }.compact
+      newest = [closure['newest'].presence&.to_time&.utc, *times].compact.max
+      oldest_on_page = Array.wrap(call(:dig_path, response, spec['items_path'])).map { |item| time_of.call(item) }.compact.min
+      more = page < spec['max_pages'].to_i &&
+             call(:more_pages, response, spec, page, page_size, per_page) &&
+             (!spec['sorted'] || spec['time_field'].blank? || oldest_on_page.nil? || oldest_on_page >= since)
+      events = events.map { |item| call(:reshape, item, spec['rename']) } if spec['rename'].present?
+      next_poll =
+        if more
+          { 'since' => since.iso8601, 'page' => page + 1, 'newest' => newest&.iso8601 }
+        else
+          { 'since' => (newest || since).iso8601, 'page' => 1 }
+        end
+      { events: events, next_poll: next_poll, can_poll_more: more }
+    end,
+
     # A multipart file part: [content, content type, file name].
     file_part: lambda do |content, content_type, file_name, default_type|
       return nil if content.nil?
@@ -3608,6 +5161,251 @@
 
     file_name_from_disposition: lambda do |disposition|
       disposition.to_s[/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i, 1]
+    end,
+
+    # Workato input fields for Tallyfy field definitions (kick-off fields of a
+    # template, or form fields of a task). Field names carry the field's ID,
+    # which is also the key Tallyfy wants the value under.
+    tallyfy_form_schema: lambda do |definitions|
+      Array.wrap(definitions).sort_by { |d| d['position'].to_i }.map do |d|
+        base = {
+          name: "field_#{d['id']}",
+          label: d['label'].presence || d['alias'].presence || d['id'].to_s,
+          optional: !d['required'],
+          hint: d['guidance'].to_s.strip.presence
+        }.compact
+        options = Array.wrap(d['options']).map { |o| [o['text'].to_s, o['id'].to_s] }
+        text_toggle = lambda do |hint|
+          { name: base[:name], label: base[:label], type: 'string', control_type: 'text',
+            optional: base[:optional], toggle_hint: 'Use custom value', hint: hint }
+        end
+        case d['field_type']
+        when 'textarea'
+          base.merge(type: 'string', control_type: 'text-area')
+        when 'email'
+          base.merge(type: 'string', control_type: 'email')
+        when 'date'
+          base.merge(type: 'date_time', control_type: 'date_time', convert_input: 'render_iso8601_timestamp')
+        when 'radio'
+          base.merge(type: 'string', control_type: 'select', pick_list: options.map { |text, _id| [text, text] },
+                     toggle_hint: 'Select from list',
+                     toggle_field: text_toggle.call('The option text exactly as shown in Tallyfy.'))
+        when 'dropdown'
+          base.merge(type: 'string', control_type: 'select', pick_list: options,
+                     toggle_hint: 'Select from list',
+                     toggle_field: text_toggle.call('The option text, or its number.'))
+        when 'multiselect'
+          base.merge(type: 'string', control_type: 'multiselect', pick_list: options, delimiter: ',',
+                     toggle_hint: 'Select from list',
+                     toggle_field: text_toggle.call('Option texts or numbers, separated by commas.'))
+        when 'table'
+          base.merge(type: 'object', properties: Array.wrap(d['columns']).map do |c|
+            { name: "column_#{c['id']}", label: c['label'].to_s, type: 'string', optional: true }
+          end)
+        when 'assignees_form'
+          base.merge(type: 'object', properties: [
+            { name: 'users', label: 'Member IDs', type: 'string', optional: true,
+              hint: 'Member IDs (numbers), separated by commas.' },
+            { name: 'guests', label: 'Guest emails', type: 'string', optional: true,
+              hint: 'Guest email addresses, separated by commas.' },
+            { name: 'groups', label: 'Group IDs', type: 'string', optional: true,
+              hint: 'Group IDs, separated by commas.' }
+          ])
+        when 'file'
+          base.merge(type: 'string', control_type: 'text',
+                     hint: [base[:hint], 'IDs of files uploaded with the Upload file action, separated by commas.'].compact.join(' '))
+        else
+          base.merge(type: 'string', control_type: 'text')
+        end
+      end
+    end,
+
+    # Turns the recipe's values (keyed field_<id>) into Tallyfy's value shapes
+    # (keyed <id>): dropdown {id, text, value}, multiselect with selected: true,
+    # table one entry per column in column order, assignees {users, guests,
+    # groups}, files as the asset objects the upload endpoint returned.
+    tallyfy_form_values: lambda do |connection, definitions, values|
+      values = values.is_a?(Hash) ? values : {}
+      split = lambda { |text| text.to_s.split(',').map(&:strip).reject(&:empty?) }
+      Array.wrap(definitions).each_with_object({}) do |d, out|
+        value = values["field_#{d['id']}"]
+        next if value.nil? || value == '' || (value.is_a?(Hash) && value.values.all?(&:blank?))
+
+        options = Array.wrap(d['options'])
+        option_for = lambda do |given|
+          text = given.to_s.strip
+          options.find { |o| o['id'].to_s == text } ||
+            options.find { |o| o['text'].to_s.casecmp?(text) } ||
+            error("#{d['label']}: \"#{text}\" is not one of its options (#{options.map { |o| o['text'] }.join(', ')}).")
+        end
+        out[d['id']] =
+          case d['field_type']
+          when 'dropdown'
+            option = option_for.call(value)
+            { 'id' => option['id'], 'text' => option['text'], 'value' => nil }
+          when 'multiselect'
+            (value.is_a?(Array) ? value : split.call(value)).map do |given|
+              option = option_for.call(given)
+              { 'id' => option['id'], 'text' => option['text'], 'value' => nil, 'selected' => true }
+            end
+          when 'radio'
+            options.empty? ? value.to_s : option_for.call(value)['text']
+          when 'table'
+            Array.wrap(d['columns']).map { |c| value["column_#{c['id']}"].to_s }
+          when 'assignees_form'
+            {
+              'users' => split.call(value['users']).map { |id| id.match?(/\A\d+\z/) ? id.to_i : id },
+              'guests' => split.call(value['guests']),
+              'groups' => split.call(value['groups'])
+            }
+          when 'file'
+            split.call(value).map do |asset_id|
+              get("organizations/#{connection['organization_id'].to_s.encode_url}/assets/#{asset_id.encode_url}")
+                .after_error_response(400, 401, 403, 404, 429, 500, 502, 503, 504) do |code, body, headers, message|
+                  call(:api_error, "Read file #{asset_id}", code, body, headers, message)
+                end['data']
+            end
+          when 'date'
+            value.respond_to?(:iso8601) ? value.iso8601 : value.to_s
+          else
+            value.to_s
+          end
+      end
+    end,
+
+    # Kick-off form: the fields of the chosen template, for launch_process.
+    tallyfy_kickoff_definitions: lambda do |connection, template_id|
+      response = get("organizations/#{connection['organization_id'].to_s.encode_url}/checklists/#{template_id.to_s.encode_url}")
+                 .after_error_response(400, 401, 403, 404, 429, 500, 502, 503, 504) do |code, body, headers, message|
+                   call(:api_error, 'Read the template\'s kick-off form', code, body, headers, message)
+                 end
+      Array.wrap(response.dig('data', 'prerun'))
+    end,
+
+    kickoff_input_fields: lambda do |connection, config_fields|
+      template_id = config_fields['checklist_id']
+      next [] if template_id.blank?
+
+      definitions = call(:tallyfy_kickoff_definitions, connection, template_id)
+      next [] if definitions.empty?
+
+      [{ name: 'kickoff_form', label: 'Kick-off form', type: 'object', optional: definitions.none? { |d| d['required'] },
+         hint: 'The kick-off form of the chosen template.', properties: call(:tallyfy_form_schema, definitions) }]
+    end,
+
+    kickoff_values: lambda do |connection, input|
+      next nil if input['kickoff_form'].blank?
+
+      definitions = call(:tallyfy_kickoff_definitions, connection, input['checklist_id'])
+      call(:tallyfy_form_values, connection, definitions, input['kickoff_form']).presence
+    end,
+
+    # Task form: the form fields of one task of a process.
+    tallyfy_task_definitions: lambda do |connection, run_id, task_id|
+      response = get("organizations/#{connection['organization_id'].to_s.encode_url}/runs/#{run_id.to_s.encode_url}/tasks/#{task_id.to_s.encode_url}")
+                 .params(with: 'form_fields')
+                 .after_error_response(400, 401, 403, 404, 429, 500, 502, 503, 504) do |code, body, headers, message|
+                   call(:api_error, 'Read the task\'s form fields', code, body, headers, message)
+                 end
+      Array.wrap(response.dig('data', 'form_fields', 'data'))
+    end,
+
+    task_form_input_fields: lambda do |connection, config_fields|
+      next [] if config_fields['run_id'].blank? || config_fields['task_id'].blank?
+
+      definitions = call(:tallyfy_task_definitions, connection, config_fields['run_id'], config_fields['task_id'])
+      next [] if definitions.empty?
+
+      [{ name: 'task_form', label: 'Form fields', type: 'object', optional: true,
+         hint: 'The form fields of the chosen task. Values left empty are not changed.',
+         properties: call(:tallyfy_form_schema, definitions).map { |f| f.merge(optional: true) } }]
+    end,
+
+    task_form_values: lambda do |connection, input|
+      next nil if input['task_form'].blank?
+
+      definitions = call(:tallyfy_task_definitions, connection, input['run_id'], input['task_id'])
+      call(:tallyfy_form_values, connection, definitions, input['task_form']).presence
+    end,
+
+    # Before completing a task: save its form values first (Tallyfy does not
+    # take them in the completion request). nil skips the save.
+    task_form_save: lambda do |connection, input, _previous|
+      values = call(:task_form_values, connection, input)
+      values.nil? ? nil : { 'taskdata' => values }
+    end,
+
+    # Org-wide events through the watcher API (needs an administrator).
+    tallyfy_watch_organization: lambda do |webhook_url, connection, _input, _recipe_id|
+      org = connection['organization_id'].to_s
+      me = get('me').after_error_response(400, 401, 403, 404, 429, 500, 502, 503, 504) do |code, body, headers, message|
+        call(:api_error, 'Read the connected user', code, body, headers, message)
+      end['data']
+      # One after_error_response per request: a second call would replace it.
+      created = post("organizations/#{org.encode_url}/users/#{me['id'].to_s.encode_url}/add-watcher",
+                     object_type: 'organization', object_id: org, notification_type: 'webhook',
+                     frequency: 'electric', webhook: webhook_url)
+                .after_error_response(400, 401, 403, 404, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+                  if code.to_i == 403
+                    error('Tallyfy refused to register the webhook: org-wide webhooks need a Tallyfy administrator. ' \
+                          'Connect with an administrator\'s token, or use the polling trigger instead.')
+                  end
+                  call(:api_error, 'Register the webhook', code, body, headers, message)
+                end
+      watcher = created['data']
+      if watcher.blank?
+        # Tallyfy may answer 204 without the new watcher: find it by address.
+        listed = get("organizations/#{org.encode_url}/watchers")
+                 .params(notification: 'webhook')
+                 .after_error_response(400, 401, 403, 404, 429, 500, 502, 503, 504) do |code, body, headers, message|
+                   call(:api_error, 'Find the webhook', code, body, headers, message)
+                 end['data']
+        watcher = Array.wrap(listed).find { |w| [w['webhook'], w['webhook_url'], w['url']].include?(webhook_url) }
+      end
+      error('Tallyfy accepted the webhook but did not return it, and it is not in the watcher list.') if watcher.blank?
+
+      { 'id' => watcher['id'], 'organization_id' => org }
+    end,
+
+    tallyfy_unwatch_organization: lambda do |subscription|
+      delete("organizations/#{subscription['organization_id'].to_s.encode_url}/remove-watcher/#{subscription['id'].to_s.encode_url}")
+        .after_error_response(400, 401, 403, 404, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+          # Already removed (e.g. by hand in Tallyfy) is what we wanted.
+          call(:api_error, 'Remove the webhook', code, body, headers, message) unless code.to_i == 404
+          {}
+        end
+        .presence
+    end,
+
+    # Template webhooks: point the chosen template's webhook at the recipe while
+    # it runs, and put the previous address back when it stops.
+    tallyfy_set_template_webhook: lambda do |webhook_url, connection, input, _recipe_id|
+      template_id = input['checklist_id']
+      error('Pick the template whose webhook this recipe listens to.') if template_id.blank?
+
+      org = connection['organization_id'].to_s
+      path = "organizations/#{org.encode_url}/checklists/#{template_id.to_s.encode_url}"
+      previous = get(path).after_error_response(400, 401, 403, 404, 429, 500, 502, 503, 504) do |code, body, headers, message|
+        call(:api_error, 'Read the template', code, body, headers, message)
+      end.dig('data', 'webhook')
+      put(path, webhook: webhook_url).after_error_response(400, 401, 403, 404, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+        call(:api_error, 'Set the template webhook', code, body, headers, message)
+      end.presence
+      { 'organization_id' => org, 'checklist_id' => template_id, 'previous_webhook' => previous }
+    end,
+
+    tallyfy_restore_template_webhook: lambda do |subscription|
+      path = "organizations/#{subscription['organization_id'].to_s.encode_url}/checklists/#{subscription['checklist_id'].to_s.encode_url}"
+      put(path, webhook: subscription['previous_webhook']).after_error_response(400, 401, 403, 404, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
+        call(:api_error, 'Restore the template webhook', code, body, headers, message)
+      end.presence
+    end,
+
+    tallyfy_attach_upload: lambda do |_connection, input, asset|
+      field_id = input['uploaded_from']
+      next nil if field_id.blank? || asset.blank?
+
+      { 'taskdata' => { field_id => [asset] } }
     end,
 
     # Turns a failed request into a message a recipe builder can act on: the

@@ -47,6 +47,7 @@ var operations = []operation{
 	{"listTemplates", http.MethodGet, "/organizations/{org}/checklists", "200"},
 	{"listTemplateTitles", http.MethodGet, "/organizations/{org}/checklists-list", "200"},
 	{"getTemplate", http.MethodGet, "/organizations/{org}/checklists/{checklist_id}", "200"},
+	{"updateTemplate", http.MethodPut, "/organizations/{org}/checklists/{checklist_id}", "200"},
 	{"listTemplateFormFields", http.MethodGet, "/organizations/{org}/checklists/{checklist_id}/form-fields", "200"},
 	// Processes
 	{"launchProcess", http.MethodPost, "/organizations/{org}/runs", "201"},
