@@ -93,7 +93,9 @@ type op struct {
 func actionsByKey(c *ir.Connector) map[string]*op {
 	m := map[string]*op{}
 	for _, a := range c.Actions {
-		m[a.Key] = &op{title: a.Title.Raw(), deprecated: a.Deprecated, inputs: a.InputFields,
+		// Config fields are inputs too: shown first, mapped like the others.
+		inputs := append(append([]*ir.Field{}, a.ConfigFields...), a.InputFields...)
+		m[a.Key] = &op{title: a.Title.Raw(), deprecated: a.Deprecated, inputs: inputs,
 			outputs: outputFields(c, a.OutputRef, a.OutputFields), outRef: a.OutputRef, operation: a.Operation}
 	}
 	return m

@@ -200,3 +200,17 @@ safe      action zed: added (new action)
 		t.Errorf("no changes must be [] for scripts, got:\n%s", b.String())
 	}
 }
+
+func TestQuoted(t *testing.T) {
+	tests := map[string]string{
+		`operation "archiveProcess" is not in new.yaml`: "archiveProcess",
+		`config field "a\"b" is not an input`:           `a"b`,
+		`no quotes here`:                                "",
+		`unterminated "quote`:                           "",
+	}
+	for msg, want := range tests {
+		if got := quoted(msg); got != want {
+			t.Errorf("quoted(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}
