@@ -95,6 +95,14 @@ func Generate(ctx context.Context, opts Options) (*Result, diag.List) {
 	res := &Result{Files: map[string][]byte{}, Timings: map[string]time.Duration{}}
 	t0 := time.Now()
 
+	// Boot Ruby for the self-check now, so it is ready when rendering ends.
+	var checker *rubycheck.Checker
+	var checkerErr error
+	if !opts.SkipRubyCheck {
+		checker, checkerErr = rubycheck.Start(ctx, opts.Ruby)
+		defer checker.Close() // no-op after Check; stops it on early returns
+	}
+
 	var cfgFile *config.File
 	if opts.ConfigPath != "" {
 		f, cds := config.Load(opts.ConfigPath)
@@ -135,7 +143,7 @@ func Generate(ctx context.Context, opts Options) (*Result, diag.List) {
 		res.OutDir = filepath.Join("out", model.Name)
 	}
 
-	methods, mds := loadMethods(ctx, opts, cfgFile, res)
+	methods, methodFiles, mds := loadMethods(ctx, opts, cfgFile, res)
 	ds = append(ds, mds...)
 	if mds.Failing(false) {
 		return nil, ds
@@ -173,7 +181,7 @@ func Generate(ctx context.Context, opts Options) (*Result, diag.List) {
 
 	t3 := time.Now()
 	if !opts.SkipRubyCheck {
-		ds = append(ds, selfCheck(ctx, opts.Ruby, filepath.Join(res.OutDir, "connector.rb"), files["connector.rb"])...)
+		ds = append(ds, selfCheck(checker, checkerErr, filepath.Join(res.OutDir, "connector.rb"), files["connector.rb"], methodFiles)...)
 	}
 	res.Timings["check"] = time.Since(t3)
 	ds.Sort()
@@ -209,10 +217,21 @@ func connectorName(cfg *config.File, spec *specload.Spec) string {
 	return naming.Snake(strings.TrimSuffix(filepath.Base(spec.Path), filepath.Ext(spec.Path)))
 }
 
-// selfCheck asks Ruby whether the connector is one valid hash literal.
-func selfCheck(ctx context.Context, ruby, name string, src []byte) diag.List {
+// selfCheck asks Ruby, in one process, whether each hand-written methods
+// file and the connector are one valid hash literal. A broken methods file
+// is reported at its own line (the connector error it causes is then noise).
+func selfCheck(checker *rubycheck.Checker, startErr error, name string, src []byte, methods []methodFile) diag.List {
 	var ds diag.List
-	r, err := rubycheck.Check(ctx, ruby, name, src)
+	var sources []rubycheck.Source
+	for _, m := range methods {
+		sources = append(sources, rubycheck.Source{Name: m.path, Code: string(m.data)})
+	}
+	sources = append(sources, rubycheck.Source{Name: name, Code: string(src)})
+	var rs []rubycheck.Result
+	err := startErr
+	if err == nil {
+		rs, err = checker.Check(sources)
+	}
 	if errors.Is(err, rubycheck.ErrNoRuby) {
 		ds.Add(diag.Diagnostic{Severity: diag.Warning, Code: "Generate/NoRuby", File: name,
 			Message: "Ruby is not installed: the generated connector was not syntax-checked",
@@ -223,7 +242,30 @@ func selfCheck(ctx context.Context, ruby, name string, src []byte) diag.List {
 		ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Generate/RubyCheck", File: name, Message: err.Error()})
 		return ds
 	}
-	if !r.OK {
+	methodsOK := true
+	seen := map[string]string{}
+	for i, m := range methods {
+		r := rs[i]
+		if !r.OK {
+			methodsOK = false
+			ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Methods/InvalidRuby", File: m.path, Line: r.Line,
+				Message: "hand-written methods are not one valid Ruby hash literal: " + r.Message,
+				Fix:     "the file must be `{ name: lambda do |...| ... end, ... }`"})
+			continue
+		}
+		for _, k := range r.Keys {
+			if prev, dup := seen[k]; dup {
+				ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Methods/Duplicate", File: m.path,
+					Message: fmt.Sprintf("method %q is defined twice (also in %s)", k, prev), Fix: "rename one of them"})
+			}
+			seen[k] = m.path
+			if reservedMethods[k] {
+				ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Methods/Reserved", File: m.path,
+					Message: fmt.Sprintf("method %q clashes with a method the generator writes", k), Fix: "rename it"})
+			}
+		}
+	}
+	if r := rs[len(rs)-1]; !r.OK && methodsOK {
 		ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Generate/InvalidRuby", File: name, Line: r.Line,
 			Message: "the generated connector is not valid Ruby: " + r.Message,
 			Fix:     "this is a bug in a template (or a template override): nothing was written; run with --templates removed to compare"})
@@ -231,16 +273,21 @@ func selfCheck(ctx context.Context, ruby, name string, src []byte) diag.List {
 	return ds
 }
 
+type methodFile struct {
+	path string
+	data []byte
+}
+
 // loadMethods reads the hand-written method files the config lists. Each is
 // one Ruby hash literal (so editors and `ruby -c` can check it alone); its
 // entries are copied verbatim into the connector's `methods`.
-func loadMethods(ctx context.Context, opts Options, cfg *config.File, res *Result) ([]ir.Code, diag.List) {
+func loadMethods(ctx context.Context, opts Options, cfg *config.File, res *Result) ([]ir.Code, []methodFile, diag.List) {
 	var ds diag.List
 	if cfg == nil {
-		return nil, ds
+		return nil, nil, ds
 	}
 	var out []ir.Code
-	seen := map[string]string{}
+	var files []methodFile
 	for i, rel := range cfg.Config.Methods {
 		path := cfg.Resolve(rel)
 		data, err := os.ReadFile(path)
@@ -249,41 +296,16 @@ func loadMethods(ctx context.Context, opts Options, cfg *config.File, res *Resul
 			continue
 		}
 		res.Inputs = append(res.Inputs, hashInput("methods", path, data))
-		if !opts.SkipRubyCheck {
-			r, err := rubycheck.Check(ctx, opts.Ruby, path, data)
-			switch {
-			case errors.Is(err, rubycheck.ErrNoRuby):
-			case err != nil:
-				ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Generate/RubyCheck", File: path, Message: err.Error()})
-				continue
-			case !r.OK:
-				ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Methods/InvalidRuby", File: path, Line: r.Line,
-					Message: "hand-written methods are not one valid Ruby hash literal: " + r.Message,
-					Fix:     "the file must be `{ name: lambda do |...| ... end, ... }`"})
-				continue
-			default:
-				for _, k := range r.Keys {
-					if prev, dup := seen[k]; dup {
-						ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Methods/Duplicate", File: path,
-							Message: fmt.Sprintf("method %q is defined twice (also in %s)", k, prev), Fix: "rename one of them"})
-					}
-					seen[k] = path
-					if reservedMethods[k] {
-						ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Methods/Reserved", File: path,
-							Message: fmt.Sprintf("method %q clashes with a method the generator writes", k), Fix: "rename it"})
-					}
-				}
-			}
-		}
 		inner, ok := hashBody(data)
 		if !ok {
 			ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Methods/InvalidRuby", File: path,
 				Message: "expected the file to be one hash literal: `{ ... }`", Fix: "wrap the methods in { }"})
 			continue
 		}
+		files = append(files, methodFile{path: path, data: data})
 		out = append(out, ir.Code(inner))
 	}
-	return out, ds
+	return out, files, ds
 }
 
 // reservedMethods are the helpers templates/methods.rb.tmpl defines.

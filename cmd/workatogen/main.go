@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
 
 // Exit statuses shared by every subcommand.
@@ -35,6 +36,10 @@ func commands() []command {
 }
 
 func main() {
+	// A run is short and allocates a few tens of MB: collecting less often
+	// is measurably faster (README, "Measured") and the memory is returned
+	// at exit anyway.
+	debug.SetGCPercent(400)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -191,13 +191,11 @@ func (n *Namer) Taken(name string) bool { return n.used[name] }
 
 // Glossary rewrites API terms into UI terms in text shown to users.
 type Glossary struct {
-	terms []glossTerm
-}
-
-type glossTerm struct {
-	re  *regexp.Regexp
-	api string
-	ui  string
+	// re matches any term as a whole word, longest first, in one pass.
+	re    *regexp.Regexp
+	ui    map[string]string // lower-case API term → UI term
+	terms []string          // lower-case API terms, longest first
+	cache map[string]string // the same descriptions recur across operations
 }
 
 // NewGlossary builds a glossary from API→UI pairs. Plural forms are added
@@ -223,13 +221,15 @@ func NewGlossary(pairs map[string]string) *Glossary {
 		}
 		return keys[i] < keys[j]
 	})
-	g := &Glossary{}
-	for _, k := range keys {
-		g.terms = append(g.terms, glossTerm{
-			re:  regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(k) + `\b`),
-			api: k,
-			ui:  all[k],
-		})
+	g := &Glossary{ui: all, terms: keys, cache: map[string]string{}}
+	if len(keys) > 0 {
+		quoted := make([]string, len(keys))
+		for i, k := range keys {
+			quoted[i] = regexp.QuoteMeta(k)
+		}
+		// Go's RE2 prefers the leftmost alternative at a position, so the
+		// longest-first order makes "form field" win over "field".
+		g.re = regexp.MustCompile(`(?i)\b(?:` + strings.Join(quoted, "|") + `)\b`)
 	}
 	return g
 }
@@ -242,8 +242,11 @@ var codeSpan = regexp.MustCompile("`[^`]*`|<code>.*?</code>|https?://\\S+|\\b\\w
 // letter ("Run" → "Process", "run" → "process") and leaving code, URLs and
 // identifiers alone.
 func (g *Glossary) Apply(s string) string {
-	if g == nil || len(g.terms) == 0 || s == "" {
+	if g == nil || g.re == nil || s == "" {
 		return s
+	}
+	if out, ok := g.cache[s]; ok {
+		return out
 	}
 	var out strings.Builder
 	last := 0
@@ -253,6 +256,7 @@ func (g *Glossary) Apply(s string) string {
 		last = loc[1]
 	}
 	out.WriteString(g.applyPlain(s[last:]))
+	g.cache[s] = out.String()
 	return out.String()
 }
 
@@ -260,35 +264,30 @@ func (g *Glossary) applyPlain(s string) string {
 	if s == "" {
 		return s
 	}
-	// Replace through placeholders so a UI word is never rewritten again by a
-	// shorter term ("form field" must not become "form <something>").
-	var repl []string
-	for _, t := range g.terms {
-		s = t.re.ReplaceAllStringFunc(s, func(m string) string {
-			ui := t.ui
-			if r := []rune(m); len(r) > 0 && unicode.IsUpper(r[0]) {
-				ui = Sentence(ui)
-			}
-			repl = append(repl, ui)
-			return fmt.Sprintf("\x00%d\x00", len(repl)-1)
-		})
-	}
-	for i, r := range repl {
-		s = strings.Replace(s, fmt.Sprintf("\x00%d\x00", i), r, 1)
-	}
-	return s
+	// One pass: replacements are never rescanned, so a UI word is never
+	// rewritten again by a shorter term.
+	return g.re.ReplaceAllStringFunc(s, func(m string) string {
+		ui := g.ui[strings.ToLower(m)]
+		if r := []rune(m); len(r) > 0 && unicode.IsUpper(r[0]) {
+			ui = Sentence(ui)
+		}
+		return ui
+	})
 }
 
 // Terms lists API terms that occur (as whole words) in s, for help text that
 // explains them. Plural forms count as their singular.
 func (g *Glossary) Terms(s string) []string {
-	if g == nil {
+	if g == nil || g.re == nil {
 		return nil
 	}
+	seen := map[string]bool{}
 	var out []string
-	for _, t := range g.terms {
-		if t.re.MatchString(s) {
-			out = append(out, t.api)
+	for _, m := range g.re.FindAllString(s, -1) {
+		t := strings.ToLower(m)
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
 		}
 	}
 	return out

@@ -1,7 +1,8 @@
 // Package rubycheck asks the real Ruby parser whether generated code is one
 // valid hash literal, without executing any of it. It is the generator's
 // self-check before anything is written, and the syntax check of the
-// hand-written method files a config includes.
+// hand-written method files a config includes. All sources of a run are
+// checked by one Ruby process: its start-up is most of the cost.
 package rubycheck
 
 import (
@@ -11,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"time"
 )
@@ -21,7 +23,13 @@ var script string
 // ErrNoRuby means no Ruby interpreter was found on PATH.
 var ErrNoRuby = errors.New("ruby not found on PATH (install it with: apt-get install -y ruby ruby-activesupport)")
 
-// Result is what the parser said.
+// Source is one piece of Ruby to check.
+type Source struct {
+	Name string `json:"name"`
+	Code string `json:"source"`
+}
+
+// Result is what the parser said about one source.
 type Result struct {
 	OK      bool     `json:"ok"`
 	Line    int      `json:"line"`
@@ -29,8 +37,28 @@ type Result struct {
 	Keys    []string `json:"keys"` // top-level keys of the hash literal
 }
 
-// Check parses src with Ruby. name is used in Ruby's messages.
-func Check(ctx context.Context, ruby, name string, src []byte) (*Result, error) {
+// Check parses every source with one Ruby process.
+func Check(ctx context.Context, ruby string, sources []Source) ([]Result, error) {
+	c, err := Start(ctx, ruby)
+	if err != nil {
+		return nil, err
+	}
+	return c.Check(sources)
+}
+
+// Checker is a Ruby process started ahead of time: the generator starts it
+// first thing, so the interpreter boots while Go loads and renders, and
+// hands it the sources at the end.
+type Checker struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout bytes.Buffer
+	stderr bytes.Buffer
+	cancel context.CancelFunc
+}
+
+// Start launches the checker process.
+func Start(ctx context.Context, ruby string) (*Checker, error) {
 	if ruby == "" {
 		p, err := exec.LookPath("ruby")
 		if err != nil {
@@ -38,18 +66,49 @@ func Check(ctx context.Context, ruby, name string, src []byte) (*Result, error) 
 		}
 		ruby = p
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, ruby, "--disable-gems", "-e", script, name)
-	cmd.Stdin = bytes.NewReader(src)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("ruby failed: %v: %s", err, bytes.TrimSpace(stderr.Bytes()))
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	c := &Checker{cancel: cancel}
+	c.cmd = exec.CommandContext(ctx, ruby, "--disable-gems", "-e", script)
+	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
+	stdin, err := c.cmd.StdinPipe()
+	if err != nil {
+		cancel()
+		return nil, err
 	}
-	var r Result
-	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
-		return nil, fmt.Errorf("unexpected output from ruby: %q", stdout.String())
+	c.stdin = stdin
+	if err := c.cmd.Start(); err != nil {
+		cancel()
+		return nil, fmt.Errorf("cannot start ruby: %w", err)
 	}
-	return &r, nil
+	return c, nil
+}
+
+// Check sends the sources and waits for the verdicts. It may be called once.
+func (c *Checker) Check(sources []Source) ([]Result, error) {
+	defer c.cancel()
+	in, err := json.Marshal(sources)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	_, werr := c.stdin.Write(in)
+	c.stdin.Close()
+	if err := c.cmd.Wait(); err != nil || werr != nil {
+		return nil, fmt.Errorf("ruby failed: %v: %s", errors.Join(err, werr), bytes.TrimSpace(c.stderr.Bytes()))
+	}
+	var rs []Result
+	if err := json.Unmarshal(c.stdout.Bytes(), &rs); err != nil || len(rs) != len(sources) {
+		return nil, fmt.Errorf("unexpected output from ruby: %q", c.stdout.String())
+	}
+	return rs, nil
+}
+
+// Close stops a checker that will not be used (the run failed earlier).
+func (c *Checker) Close() {
+	if c == nil {
+		return
+	}
+	c.stdin.Close()
+	c.cancel()
+	c.cmd.Wait()
 }

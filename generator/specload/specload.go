@@ -52,6 +52,12 @@ func LoadData(ctx context.Context, path string, data []byte) (*Spec, diag.List) 
 	var diags diag.List
 	s := &Spec{Path: path, Data: data}
 
+	// kin-openapi parses the document again for its model; do that on the
+	// other core while the position tree is built and the refs checked.
+	guess := guessSwagger(data)
+	docCh := make(chan loadedDoc, 1)
+	go func() { docCh <- loadDoc(ctx, path, data, guess) }() // buffered: never blocks
+
 	root, err := parseTree(data)
 	if err != nil {
 		diags.Add(syntaxDiag(path, data, err))
@@ -84,32 +90,21 @@ func LoadData(ctx context.Context, path string, data []byte) (*Spec, diag.List) 
 		return nil, diags
 	}
 
-	var doc *openapi3.T
+	ld := <-docCh
+	if ld.swagger != s.Swagger {
+		ld = loadDoc(ctx, path, data, s.Swagger) // the early guess was wrong
+	}
+	doc, err := ld.doc, ld.err
 	if s.Swagger {
-		var doc2 openapi2.T
-		jsonData, err := toJSON(data)
-		if err == nil {
-			err = json.Unmarshal(jsonData, &doc2)
-		}
-		if err == nil {
-			doc, err = openapi2conv.ToV3(&doc2)
-		}
 		if err != nil {
 			diags.Errorf("Spec/Convert", path, "", "fix the Swagger 2.0 document (validate it with a Swagger 2.0 validator) or convert it to OpenAPI 3", "cannot convert Swagger 2.0 to OpenAPI 3: %v", err)
 			return nil, diags
 		}
 		diags.Add(diag.Diagnostic{Severity: diag.Note, Code: "Spec/ConvertedFromSwagger2", File: path, Line: 1,
 			Message: "Swagger 2.0 description converted to OpenAPI 3.0 on load"})
-	} else {
-		loader := openapi3.NewLoader()
-		loader.IsExternalRefsAllowed = true
-		loader.Context = ctx
-		var err error
-		doc, err = loader.LoadFromDataWithPath(data, fileURL(path))
-		if err != nil {
-			diags.Errorf("Spec/Load", path, "", "fix the spec so that it loads; external $refs must be relative files next to it", "cannot load the spec: %v", err)
-			return nil, diags
-		}
+	} else if err != nil {
+		diags.Errorf("Spec/Load", path, "", "fix the spec so that it loads; external $refs must be relative files next to it", "cannot load the spec: %v", err)
+		return nil, diags
 	}
 	s.Doc = doc
 
@@ -128,6 +123,46 @@ func LoadData(ctx context.Context, path string, data []byte) (*Spec, diag.List) 
 
 // fileURL gives the loader the spec's location so relative external $refs
 // ("./schemas/run.yaml") resolve next to the file.
+type loadedDoc struct {
+	doc     *openapi3.T
+	err     error
+	swagger bool
+}
+
+var swaggerRE = regexp.MustCompile(`["']?swagger["']?\s*:\s*["']?2\.0`)
+
+// guessSwagger looks for `swagger: "2.0"` near the start, to pick the loader
+// before the document is parsed; Load corrects a wrong guess.
+func guessSwagger(data []byte) bool {
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	return swaggerRE.Match(head)
+}
+
+// loadDoc builds the kin-openapi model: OpenAPI 3 directly, Swagger 2.0
+// through openapi2conv.
+func loadDoc(ctx context.Context, path string, data []byte, swagger bool) loadedDoc {
+	if swagger {
+		var doc2 openapi2.T
+		jsonData, err := toJSON(data)
+		if err == nil {
+			err = json.Unmarshal(jsonData, &doc2)
+		}
+		var doc *openapi3.T
+		if err == nil {
+			doc, err = openapi2conv.ToV3(&doc2)
+		}
+		return loadedDoc{doc: doc, err: err, swagger: true}
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.Context = ctx
+	doc, err := loader.LoadFromDataWithPath(data, fileURL(path))
+	return loadedDoc{doc: doc, err: err}
+}
+
 func isJSON(data []byte) bool { return bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) }
 
 // parseTree parses YAML or JSON into a node tree with positions.
