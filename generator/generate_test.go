@@ -274,7 +274,7 @@ func TestBadInput(t *testing.T) {
 		{
 			name:  "broken yaml",
 			files: map[string]string{"openapi.yaml": "openapi: 3.0.3\ninfo:\n  title: x\n   version: 1\n"},
-			code:  "Spec/Syntax", file: "openapi.yaml", line: 4,
+			code:  "Spec/Syntax", file: "openapi.yaml", line: 3,
 		},
 		{
 			name:  "broken json",

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/workatogen/workatogen/generator/diag"
+	"github.com/workatogen/workatogen/generator/yamlsyntax"
 )
 
 // File is a loaded config with what is needed to point at its lines later.
@@ -43,12 +44,10 @@ func LoadData(path string, data []byte) (*File, diag.List) {
 	f := &File{Path: path, Dir: filepath.Dir(path), Data: data}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		d := diag.Diagnostic{Severity: diag.Error, Code: "Config/Syntax", File: path,
-			Message: "connector.yaml is not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: "),
+		line, col, msg := yamlsyntax.Locate(data, err)
+		d := diag.Diagnostic{Severity: diag.Error, Code: "Config/Syntax", File: path, Line: line, Column: col,
+			Message: "connector.yaml is not valid YAML: " + msg,
 			Fix:     "fix the YAML at the line shown (indentation and `key: value` pairs)"}
-		if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
-			d.Line, _ = strconv.Atoi(m[1])
-		}
 		ds.Add(d)
 		return nil, ds
 	}

@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/workatogen/workatogen/generator/diag"
+	"github.com/workatogen/workatogen/generator/yamlsyntax"
 )
 
 // Spec is a loaded description: the kin-openapi model plus its source.
@@ -197,16 +198,12 @@ func flattenErrors(err error) []string {
 	return []string{err.Error()}
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
 // syntaxDiag turns a YAML/JSON parse error into a located diagnostic.
 func syntaxDiag(path string, data []byte, err error) diag.Diagnostic {
-	d := diag.Diagnostic{Severity: diag.Error, Code: "Spec/Syntax", File: path,
-		Message: "the spec is not valid YAML or JSON: " + strings.TrimPrefix(err.Error(), "yaml: "),
+	line, col, msg := yamlsyntax.Locate(data, err)
+	d := diag.Diagnostic{Severity: diag.Error, Code: "Spec/Syntax", File: path, Line: line, Column: col,
+		Message: "the spec is not valid YAML or JSON: " + msg,
 		Fix:     "fix the syntax at the line shown (a YAML linter or `python3 -m json.tool` points at the exact character)"}
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		d.Line, _ = strconv.Atoi(m[1])
-	}
 	if isJSON(data) {
 		// JSON: encoding/json knows the byte offset, which is more precise.
 		var v any
