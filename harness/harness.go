@@ -321,6 +321,9 @@ func (r *run) runCase(ctx context.Context, c *fixture.Case, desc *description) C
 		}
 	}
 	for _, f := range compare.Case(c, o) {
+		if f.Kind == compare.KindOutput && len(o.Output) > 0 {
+			res.Returned = o.Output
+		}
 		res.fail(problemFrom(f))
 	}
 	if r.validator != nil {

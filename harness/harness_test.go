@@ -127,11 +127,26 @@ func TestRunMini(t *testing.T) {
 		Cases          []struct {
 			ID         string
 			Status     string
-			DurationMS float64 `json:"duration_ms"`
+			DurationMS float64         `json:"duration_ms"`
+			Returned   json.RawMessage `json:"returned"`
 		}
 	}
 	if err := json.Unmarshal(js.Bytes(), &decoded); err != nil || decoded.Failed != 14 || len(decoded.Cases) != len(want) {
 		t.Errorf("JSON report unreadable or wrong (%v): %s", err, js.String()[:min(400, js.Len())])
+	}
+	// The whole returned output is in the JSON report only where the output
+	// differs (what a fixture author checks and copies).
+	for _, c := range decoded.Cases {
+		var flat bytes.Buffer
+		if len(c.Returned) > 0 {
+			_ = json.Compact(&flat, c.Returned)
+		}
+		switch {
+		case c.ID == "fail/unwrapped_output" && !strings.Contains(flat.String(), `"data":{"id":"run1"`):
+			t.Errorf("%s: returned = %s, want the whole output", c.ID, c.Returned)
+		case c.ID != "fail/unwrapped_output" && len(c.Returned) > 0:
+			t.Errorf("%s: returned = %s, want none (its output is not what failed)", c.ID, c.Returned)
+		}
 	}
 }
 

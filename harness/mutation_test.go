@@ -43,9 +43,10 @@ type mutation struct {
 
 var tallyfyMutations = []mutation{
 	{
+		// The API-token auth's apply (the OAuth 2.0 one has its own below).
 		name:    "header value",
-		anchor:  `'X-Tallyfy-Client' => 'APIClient'`,
-		replace: `'X-Tallyfy-Client' => 'WorkatoClient'`,
+		anchor:  `(connection\['api_token'\]\}", )'X-Tallyfy-Client' => 'APIClient'`,
+		replace: `${1}'X-Tallyfy-Client' => 'WorkatoClient'`,
 		cases:   []string{"get_current_user/basic", "connection/test_ok"},
 		says:    []string{`headers.X-Tallyfy-Client: sent "WorkatoClient", want "APIClient"`},
 	},

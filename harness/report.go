@@ -80,6 +80,10 @@ type CaseResult struct {
 	Requests    []SentRequest `json:"requests,omitempty"`
 	Stdout      string        `json:"stdout,omitempty"`
 	Stderr      string        `json:"stderr,omitempty"`
+	// Returned is the target's whole output, in the JSON report only, when it
+	// differs from the fixture's: the text report shows the differing fields,
+	// this is what a fixture author checks and copies.
+	Returned json.RawMessage `json:"returned,omitempty"`
 }
 
 // MarshalJSON adds duration_ms, which is what CI dashboards plot.

@@ -2,6 +2,7 @@ package tallyfy_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,6 +25,7 @@ const (
 	// can check that the reason still holds (see TestSkippedFixturesStillFail).
 	skipGeneratorBug = "generator bug:"
 	skipSpec         = "spec disagreement:"
+	skipMethodBug    = "method bug:"
 
 	// minCases guards against a vacuous pass (an emptied or moved fixtures
 	// directory would otherwise leave only the coverage case).
@@ -115,11 +117,17 @@ func TestReplayFixtures(t *testing.T) {
 //     the connector sends and returns what the documentation says, and the
 //     spec rejects the documented payload. They thereby also prove the
 //     connector handles those payloads (e.g. links: [] on a last page).
-//   - "generator bug: ..." cases must fail on something the connector does
-//     (a request or output difference), not only on the spec.
+//   - "generator bug: ..." and "method bug: ..." cases must fail on something
+//     the connector does (a request or output difference), not only on the
+//     spec.
 //
 // When the spec or the generator is fixed, this test says which skip to
 // remove instead of letting the case sit skipped forever.
+//
+// The same run also replays calibration cases (skipCalibration) whose
+// verdicts are known, so the check is exercised even when no fixture is
+// skipped: with zero skips it still proves that a stale skip would be
+// reported, instead of passing without looking at anything.
 func TestSkippedFixturesStillFail(t *testing.T) {
 	set, err := fixture.LoadDir(fixturesDir)
 	if err != nil {
@@ -130,22 +138,39 @@ func TestSkippedFixturesStillFail(t *testing.T) {
 		if c.Skip == "" {
 			continue
 		}
-		if !strings.HasPrefix(c.Skip, skipGeneratorBug) && !strings.HasPrefix(c.Skip, skipSpec) {
-			t.Errorf("%s: skip reason must start with %q or %q, got %q", c.File, skipGeneratorBug, skipSpec, c.Skip)
+		if !hasSkipPrefix(c.Skip) {
+			t.Errorf("%s: skip reason must start with one of %q, got %q", c.File, skipPrefixes, c.Skip)
 			continue
 		}
 		reasons[c.ID] = c.Skip
 	}
-	if len(reasons) == 0 {
-		t.Skip("no skipped fixtures")
-	}
+	t.Logf("%d skipped fixture(s) checked, plus %d calibration cases", len(reasons), len(skipCalibration))
 
 	unskipped := t.TempDir()
 	if err := copyWithoutSkips(fixturesDir, unskipped); err != nil {
 		t.Fatal(err)
 	}
-	ids := make([]string, 0, len(reasons))
-	for id := range reasons {
+	// Calibration cases go next to the real ones (same _connection.yaml),
+	// already without their skip, as copyWithoutSkips would leave them.
+	calibration := map[string]string{} // ID → reason
+	for name, cc := range skipCalibration {
+		id := calibrationDir + "/" + name
+		calibration[id] = cc.reason
+		if err := os.MkdirAll(filepath.Join(unskipped, calibrationDir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(unskipped, id+".yaml"), []byte(cc.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := map[string]string{}
+	ids := []string{}
+	for id, r := range reasons {
+		all[id] = r
+		ids = append(ids, regexp.QuoteMeta(id))
+	}
+	for id, r := range calibration {
+		all[id] = r
 		ids = append(ids, regexp.QuoteMeta(id))
 	}
 	rep := replay(t, harness.Options{
@@ -154,6 +179,47 @@ func TestSkippedFixturesStillFail(t *testing.T) {
 		RunFilter:   regexp.MustCompile("^(" + strings.Join(ids, "|") + ")$"),
 	})
 	text := reportText(rep)
+	verdicts := skipVerdicts(all, rep)
+
+	for id := range reasons {
+		if v, ok := verdicts[id]; ok {
+			t.Errorf("%s", v)
+		}
+	}
+	for name, cc := range skipCalibration {
+		id := calibrationDir + "/" + name
+		v, ok := verdicts[id]
+		switch {
+		case cc.verdict == "" && ok:
+			t.Errorf("calibration %s: the skip is justified, but the check says: %s", id, v)
+		case cc.verdict != "" && !ok:
+			t.Errorf("calibration %s: want a verdict containing %q, the check found nothing", id, cc.verdict)
+		case cc.verdict != "" && !strings.Contains(v, cc.verdict):
+			t.Errorf("calibration %s: verdict %q lacks %q", id, v, cc.verdict)
+		}
+	}
+	if t.Failed() {
+		t.Logf("report of the unskipped run:\n%s", text)
+	}
+}
+
+// Skip reasons name who must fix what (see the report's skip list).
+var skipPrefixes = []string{skipGeneratorBug, skipSpec, skipMethodBug}
+
+func hasSkipPrefix(reason string) bool {
+	for _, p := range skipPrefixes {
+		if strings.HasPrefix(reason, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipVerdicts judges each case of an unskipped run against the reason it
+// was skipped for. A case with no entry in the result is still skipped for
+// a good reason; an entry says why the skip is wrong now.
+func skipVerdicts(reasons map[string]string, rep *harness.Report) map[string]string {
+	out := map[string]string{}
 	seen := map[string]bool{}
 	for _, c := range rep.Cases {
 		reason, ok := reasons[c.ID]
@@ -169,28 +235,64 @@ func TestSkippedFixturesStillFail(t *testing.T) {
 				otherProblems = append(otherProblems, p.Kind+": "+p.Title)
 			}
 		}
+		isSpec := strings.HasPrefix(reason, skipSpec)
 		switch {
 		case c.Status == harness.StatusSkip:
-			t.Errorf("%s: still skipped after removing its skip key", c.ID)
-		case strings.HasPrefix(reason, skipSpec) && len(otherProblems) > 0:
-			t.Errorf("%s is skipped as a spec disagreement, but without its skip it also fails on the connector:\n  %s",
+			out[c.ID] = fmt.Sprintf("%s: still skipped after removing its skip key", c.ID)
+		case isSpec && len(otherProblems) > 0:
+			out[c.ID] = fmt.Sprintf("%s is skipped as a spec disagreement, but without its skip it also fails on the connector:\n  %s",
 				c.ID, strings.Join(otherProblems, "\n  "))
-		case strings.HasPrefix(reason, skipSpec) && len(specProblems) == 0:
-			t.Errorf("%s now conforms to the spec: remove its skip (%q)", c.ID, reason)
-		case strings.HasPrefix(reason, skipGeneratorBug) && c.Status == harness.StatusPass:
-			t.Errorf("%s passes with the current generator: the bug is fixed, remove its skip (%q)", c.ID, reason)
-		case strings.HasPrefix(reason, skipGeneratorBug) && len(otherProblems) == 0:
-			t.Errorf("%s is skipped as a generator bug but fails only the spec check: %s", c.ID, strings.Join(specProblems, "; "))
+		case isSpec && len(specProblems) == 0:
+			out[c.ID] = fmt.Sprintf("%s now conforms to the spec: remove its skip (%q)", c.ID, reason)
+		case !isSpec && c.Status == harness.StatusPass:
+			out[c.ID] = fmt.Sprintf("%s passes with the current generator and methods: the bug is fixed, remove its skip (%q)", c.ID, reason)
+		case !isSpec && len(otherProblems) == 0:
+			out[c.ID] = fmt.Sprintf("%s is skipped as a generator or method bug but fails only the spec check: %s", c.ID, strings.Join(specProblems, "; "))
 		}
 	}
 	for id := range reasons {
 		if !seen[id] {
-			t.Errorf("%s was not run\n%s", id, text)
+			out[id] = fmt.Sprintf("%s was not run", id)
 		}
 	}
-	if t.Failed() {
-		t.Logf("report of the unskipped run:\n%s", text)
-	}
+	return out
+}
+
+// calibrationDir holds the calibration cases inside the temporary copy.
+const calibrationDir = "zz_skip_calibration"
+
+// skipCalibration: cases with a known verdict, one per branch of
+// skipVerdicts. They run against the real connector (get_current_user, the
+// simplest action) and the real spec: "good" passes, "connector" fails on a
+// header the connector does not send, "spec" returns a documented-looking
+// payload the spec rejects (email as a number) while the connector passes it
+// through unchanged.
+var skipCalibration = map[string]struct {
+	reason, verdict, yaml string
+}{
+	"good_as_generator_bug":  {skipGeneratorBug + " calibration", "the bug is fixed, remove its skip", calibrationCase("APIClient", `"jsmith@acme.example"`)},
+	"good_as_method_bug":     {skipMethodBug + " calibration", "the bug is fixed, remove its skip", calibrationCase("APIClient", `"jsmith@acme.example"`)},
+	"good_as_spec":           {skipSpec + " calibration", "now conforms to the spec", calibrationCase("APIClient", `"jsmith@acme.example"`)},
+	"connector_as_generator": {skipGeneratorBug + " calibration", "", calibrationCase("SomethingElse", `"jsmith@acme.example"`)},
+	"connector_as_spec":      {skipSpec + " calibration", "also fails on the connector", calibrationCase("SomethingElse", `"jsmith@acme.example"`)},
+	"spec_only_as_spec":      {skipSpec + " calibration", "", calibrationCase("APIClient", "12345")},
+	"spec_only_as_generator": {skipGeneratorBug + " calibration", "fails only the spec check", calibrationCase("APIClient", "12345")},
+}
+
+func calibrationCase(client, email string) string {
+	return `description: skip-check calibration
+source: documentation
+target: {action: get_current_user}
+interactions:
+  - request:
+      method: GET
+      url: https://go.tallyfy.com/api/me
+      headers: {Authorization: Bearer PLACEHOLDER_TOKEN, X-Tallyfy-Client: ` + client + `, Accept: application/json}
+    response:
+      status: 200
+      json: {data: {id: 1001, email: ` + email + `, full_name: John Smith}}
+output: {id: 1001, email: ` + email + `, full_name: John Smith}
+`
 }
 
 // copyWithoutSkips copies the fixtures tree, dropping each case's top-level
