@@ -171,7 +171,7 @@ func (b *builder) pollTrigger(t *ir.Trigger, tc *config.Trigger, ptr string) boo
 	extra := []string{
 		"'time_field' => " + rubylit.Quote(pc.TimeField),
 		fmt.Sprintf("'sorted' => %v", sorted),
-		"'filter' => { " + strings.Join(filter, ", ") + " }",
+		"'filter' => {" + wrapSpaces(strings.Join(filter, ", ")) + "}",
 		"'each' => " + rubylit.Quote(pc.Each),
 		"'parent' => " + rubylit.Quote(pc.Parent),
 		"'since_input' => " + rubylit.Quote(func() string {
@@ -201,6 +201,13 @@ func (b *builder) pollTrigger(t *ir.Trigger, tc *config.Trigger, ptr string) boo
 	b.out.Helpers["poll_list"] = true
 	b.out.Helpers["dig_path"] = true
 	return true
+}
+
+func wrapSpaces(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " " + s + " "
 }
 
 // listItemNode is the schema of one item of a list operation's response.

@@ -3244,7 +3244,7 @@
           'per_page' => 50,
           'time_field' => 'created_at',
           'sorted' => false,
-          'filter' => {  },
+          'filter' => {},
           'each' => 'threads.data',
           'parent' => 'task',
           'since_input' => 'since'
@@ -3342,7 +3342,7 @@
           'per_page' => 50,
           'time_field' => 'created_at',
           'sorted' => true,
-          'filter' => {  },
+          'filter' => {},
           'each' => '',
           'parent' => '',
           'since_input' => 'since'
@@ -3440,7 +3440,7 @@
           'per_page' => 50,
           'time_field' => 'completed_at',
           'sorted' => false,
-          'filter' => {  },
+          'filter' => {},
           'each' => '',
           'parent' => '',
           'since_input' => 'since'
@@ -3731,7 +3731,7 @@
           'per_page' => 50,
           'time_field' => 'created_at',
           'sorted' => true,
-          'filter' => {  },
+          'filter' => {},
           'each' => '',
           'parent' => '',
           'since_input' => 'since'
@@ -3834,7 +3834,7 @@
           'per_page' => 50,
           'time_field' => 'completed_at',
           'sorted' => true,
-          'filter' => {  },
+          'filter' => {},
           'each' => '',
           'parent' => '',
           'since_input' => 'since'
@@ -5118,8 +5118,10 @@
       page_size = items.length
       if spec['each'].present?
         items = items.flat_map do |item|
+          # the parent travels with each event, without the list it came from
+          parent = item.except(spec['each'].split('.').first)
           Array.wrap(call(:dig_path, item, spec['each'])).map do |nested|
-            spec['parent'].present? ? nested.merge(spec['parent'] => item) : nested
+            spec['parent'].present? ? nested.merge(spec['parent'] => parent) : nested
           end
         end
       end
