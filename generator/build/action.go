@@ -631,6 +631,8 @@ func (b *builder) body(o *operation, namer *naming.Namer, ov map[string]*config.
 	}
 	mptr := ptr + "/content/" + specload.EscapePointer(mt)
 	n := b.resolve(media.Schema, mptr+"/schema")
+	// A property's own `required` decides: specs rarely mark the body itself
+	// required, and a body sent without its required properties fails anyway.
 	required := rb.Value.Required
 	var sources []*inputSource
 	if (n.is("object") || (len(n.types) == 0 && len(n.props) > 0)) && len(n.props) > 0 && !n.freeform {
@@ -655,11 +657,11 @@ func (b *builder) body(o *operation, namer *naming.Namer, ov map[string]*config.
 			}
 			var f *ir.Field
 			if kind == "multipart" && pn.format == "binary" {
-				fs := b.fileFields(p.name, pn, n.required[p.name] && required, namer, media, kind)
+				fs := b.fileFields(p.name, pn, n.required[p.name], namer, media, kind)
 				sources = append(sources, fs...)
 				continue
 			}
-			f = b.field(p.name, pn, n.required[p.name] && required, input, stack)
+			f = b.field(p.name, pn, n.required[p.name], input, stack)
 			f.Name = ir.Text(namer.Claim(string(f.Name), "body"))
 			sources = append(sources, &inputSource{field: f, in: in})
 		}
