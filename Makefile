@@ -14,9 +14,9 @@ test: deps
 	$(GO) vet ./...
 	$(GO) test ./...
 
-## check: fail when out/ differs from what generate would write (drift gate for CI)
+## check: fail when out/ differs from what generate would write (diff + cause; docs/ci.md)
 check:
-	$(GO) run ./cmd/workatogen check
+	$(GO) run ./cmd/workatogen check --quiet
 
 ## deps: Ruby 2.7+ and ActiveSupport for the replay harness and the Ruby checks
 deps:

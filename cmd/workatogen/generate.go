@@ -91,11 +91,15 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "workatogen: nothing written (%s)\n", ds.Summary())
 		return exitDiag
 	}
-	if err := generator.Write(res); err != nil {
+	removed, err := generator.WriteAndPrune(res)
+	if err != nil {
 		fmt.Fprintf(stderr, "workatogen: %v\n", err)
 		return exitDiag
 	}
 	if !g.quiet {
+		for _, r := range removed {
+			fmt.Fprintf(stdout, "removed stale %s (listed in the previous lock, no longer generated)\n", filepath.Join(res.OutDir, r))
+		}
 		var names []string
 		for n := range res.Files {
 			names = append(names, filepath.Join(res.OutDir, n))
