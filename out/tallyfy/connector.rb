@@ -5091,15 +5091,16 @@
       items = []
       response = nil
       max_pages.times do |fetched|
-        response = fetch_page.call(query.merge(spec['page_param'] => page, spec['per_page_param'] => per_page))
+        # .presence forces the lazy request: dig_path must see the parsed body,
+        # not the request object (which is not a Hash until forced).
+        response = fetch_page.call(query.merge(spec['page_param'] => page, spec['per_page_param'] => per_page)).presence || (spec['items_path'].present? ? {} : [])
         data = Array.wrap(call(:dig_path, response, spec['items_path']))
         items.concat(data)
         break if fetched + 1 >= max_pages || !call(:more_pages, response, spec, page, data.length, per_page)
 
         page += 1
       end
-      result = spec['items_path'].present? ? response.to_h.merge(spec['items_path'] => items) : items
-      result
+      spec['items_path'].present? ? response.merge(spec['items_path'] => items) : items
     end,
 
     # One polling step over a list sorted newest first. The cursor ('since')
@@ -5113,7 +5114,7 @@
       since = (closure['since'] || start || 1.hour.ago).to_time.utc
       page = (closure['page'] || 1).to_i
       per_page = spec['per_page'].to_i
-      response = fetch_page.call(query.merge(spec['page_param'] => page, spec['per_page_param'] => per_page))
+      response = fetch_page.call(query.merge(spec['page_param'] => page, spec['per_page_param'] => per_page)).presence || (spec['items_path'].present? ? {} : [])
       items = Array.wrap(call(:dig_path, response, spec['items_path']))
       page_size = items.length
       if spec['each'].present?
