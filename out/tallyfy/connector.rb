@@ -7,7 +7,7 @@
   connection: {
     fields: [
       { name: 'auth_type', label: 'Authentication type', control_type: 'select', options: [['API token', 'api_token'], ['OAuth 2.0 (client ID and secret from Tallyfy support)', 'oauth2']], optional: false, default: 'api_token', extends_schema: true, hint: 'How this connection signs in to the API.' },
-      { name: 'organization_id', label: 'Organization ID', optional: false, hint: 'The 32-character ID of your Tallyfy organization. It is shown on <b>Settings > Integrations > REST API</b> in Tallyfy, and it is the part after <code>/organizations/</code> in Tallyfy\'s web addresses.' },
+      { name: 'organization_id', label: 'Organization ID', optional: false, hint: 'The 32-character ID of your Tallyfy organization (the <code>{org}</code> in every API path). Tallyfy\'s help article <a href="https://tallyfy.com/products/pro/miscellaneous/how-to-find-your-tallyfy-ids/">How to find your Tallyfy IDs</a> shows where to copy it. If you belong to several organizations, use the one your token\'s user works in.' },
       { name: 'api_host', label: 'API host', control_type: 'select', options: [['go.tallyfy.com/api (as in Tallyfy\'s Workato guide)', 'https://go.tallyfy.com/api/'], ['api.tallyfy.com', 'https://api.tallyfy.com/']], optional: true, default: 'https://go.tallyfy.com/api/', hint: 'Where requests go. Keep the default unless Tallyfy support tells you otherwise; both hosts serve the same API.' }
     ],
 
