@@ -316,6 +316,7 @@ func (r *run) runCase(ctx context.Context, c *fixture.Case, desc *description) C
 	default:
 		o.OK = out.Result.OK
 		o.Output = out.Result.Output
+		o.ConnectionUpdates = out.Result.ConnectionUpdates
 		if e := out.Result.Error; e != nil && !o.OK {
 			o.Error = &compare.RaisedError{Class: e.Class, Message: e.Message, Kind: e.Kind, Backtrace: e.Backtrace}
 		}

@@ -17,6 +17,7 @@ const (
 	KindUnusedInteraction = "unused_interaction"
 	KindOutput            = "output"
 	KindError             = "error"
+	KindConnection        = "connection_updates"
 )
 
 // Outcome is what happened when the case ran.
@@ -32,6 +33,9 @@ type Outcome struct {
 	OK     bool
 	Output json.RawMessage
 	Error  *RaisedError
+	// ConnectionUpdates are the settings acquire/refresh merged during the
+	// run (null when none), checked when the fixture lists them.
+	ConnectionUpdates json.RawMessage
 }
 
 // RaisedError is the error a target raised.
@@ -85,7 +89,27 @@ func Case(c *fixture.Case, o Outcome) []Finding {
 	var fs []Finding
 	fs = append(fs, Requests(c, o.Arrived, o.Schemes)...)
 	fs = append(fs, Result(c, o)...)
+	fs = append(fs, ConnectionUpdates(c, o)...)
 	return fs
+}
+
+// ConnectionUpdates compares the settings stored by acquire/refresh with the
+// fixture's connection_updates, when it has them.
+func ConnectionUpdates(c *fixture.Case, o Outcome) []Finding {
+	if !c.ExpectConnectionUpdates || (!o.OK && o.Error == nil) {
+		return nil
+	}
+	got, err := decodeOutput(o.ConnectionUpdates)
+	if err != nil {
+		return []Finding{{Kind: KindConnection, Title: "the runtime reported connection updates that are not JSON: " + err.Error()}}
+	}
+	ds := Values("connection_updates", got, c.ConnectionUpdates)
+	if len(ds) == 0 {
+		return nil
+	}
+	SortDiffs(ds)
+	return []Finding{{Kind: KindConnection, Title: "the connection settings stored by acquire/refresh differ from the fixture's connection_updates",
+		Diffs: ds, verb: "stored"}}
 }
 
 // Requests compares arrived requests with recorded interactions position by

@@ -187,3 +187,85 @@ func TestErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestMatchersInValues(t *testing.T) {
+	got := map[string]any{
+		"access_token": "NEW_ACCESS_TOKEN",
+		"expires_at":   "2026-03-01T10:00:00Z",
+		"list":         []any{"2026-03-01T10:00:00Z", json.Number("3")},
+		"nothing":      nil,
+	}
+	ok := map[string]any{
+		"access_token": "NEW_ACCESS_TOKEN",
+		"expires_at":   map[string]any{"$match": `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`},
+		"list":         []any{map[string]any{"$match": `^2026-`}, map[string]any{"$any": true}},
+		"nothing":      map[string]any{"$any": true},
+	}
+	if ds := Values("output", got, ok); len(ds) != 0 {
+		t.Errorf("matchers not honoured: %+v", ds)
+	}
+	bad := map[string]any{
+		"access_token": "NEW_ACCESS_TOKEN",
+		"expires_at":   map[string]any{"$match": `^\d+$`},
+		"list":         []any{map[string]any{"$match": `^2026-`}, map[string]any{"$any": true}, map[string]any{"$any": true}},
+		"nothing":      map[string]any{"$any": true},
+		"missing":      map[string]any{"$any": true},
+	}
+	var lines []string
+	for _, d := range Values("output", got, bad) {
+		lines = append(lines, d.Describe("returned"))
+	}
+	text := strings.Join(lines, "\n")
+	for _, w := range []string{
+		`output.expires_at: returned "2026-03-01T10:00:00Z", want {"$match":"^\\d+$"}`,
+		`output.list[2]: not returned, want {"$any":true}`,
+		`output.missing: not returned, want {"$any":true}`,
+	} {
+		if !strings.Contains(text, w) {
+			t.Errorf("diffs lack %q:\n%s", w, text)
+		}
+	}
+	if len(lines) != 3 {
+		t.Errorf("want 3 diffs, got:\n%s", text)
+	}
+	// The fixture's value is not modified by matching.
+	if _, still := ok["expires_at"].(map[string]any); !still {
+		t.Errorf("Values rewrote the expected value in place")
+	}
+}
+
+func TestConnectionUpdates(t *testing.T) {
+	base := "description: d\nsource: documentation\ntarget: {action: get_current_user}\noutput: {}\n"
+	tests := []struct {
+		name, yaml, got string
+		want            string // "" = no finding
+	}{
+		{"not listed: not checked", base, `{"access_token":"NEW_ACCESS_TOKEN"}`, ""},
+		{"equal with a matcher", base + "connection_updates: {access_token: NEW_ACCESS_TOKEN, expires_at: {$match: '^2026-'}}\n",
+			`{"access_token":"NEW_ACCESS_TOKEN","expires_at":"2026-03-01T10:00:00Z"}`, ""},
+		{"different token", base + "connection_updates: {access_token: NEW_ACCESS_TOKEN}\n",
+			`{"access_token":"OLD_ACCESS_TOKEN"}`, `connection_updates.access_token: stored "OLD_ACCESS_TOKEN", want "NEW_ACCESS_TOKEN"`},
+		{"none wanted, some stored", base + "connection_updates: null\n", `{"access_token":"X_TOKEN"}`, `connection_updates: stored {"access_token":"X_TOKEN"}`},
+		{"none wanted, none stored", base + "connection_updates: null\n", `null`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, ds := fixture.Parse("x.yaml", "x", []byte(tt.yaml), nil)
+			if ds.Failing(false) {
+				t.Fatal(ds)
+			}
+			fs := ConnectionUpdates(c, Outcome{OK: true, Output: json.RawMessage(`{}`), ConnectionUpdates: json.RawMessage(tt.got)})
+			var lines []string
+			for _, f := range fs {
+				lines = append(lines, f.Lines()...)
+			}
+			text := strings.Join(lines, "\n")
+			if tt.want == "" && len(fs) > 0 {
+				t.Fatalf("unexpected finding:\n%s", text)
+			}
+			if tt.want != "" && !strings.Contains(text, tt.want) {
+				t.Errorf("finding lacks %q:\n%s", tt.want, text)
+			}
+		})
+	}
+}

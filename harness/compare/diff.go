@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/workatogen/workatogen/harness/fixture"
 )
 
 // Diff is one differing field.
@@ -45,7 +47,12 @@ func (d Diff) Describe(sentVerb string) string {
 // Values compares two JSON-shaped values (maps, slices, strings, bools, nil,
 // json.Number) and lists their differences under prefix. Numbers compare by
 // value, so 1.0 equals 1 but "1" does not equal 1.
+//
+// want may hold matchers (fixture.AsMatcher: {$match: re}, {$any: true});
+// a matcher that got satisfies counts as equal, one it does not is reported
+// with the matcher as the wanted value.
 func Values(prefix string, got, want any) []Diff {
+	want = resolveMatchers(got, true, want)
 	r := &reporter{prefix: prefix}
 	cmp.Equal(got, want, numberComparer, cmp.Reporter(r))
 	return r.diffs
@@ -189,4 +196,66 @@ func Indent(v any) string {
 // SortDiffs orders diffs by path so output is stable.
 func SortDiffs(ds []Diff) {
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Path < ds[j].Path })
+}
+
+// resolveMatchers returns want with each matcher that got satisfies replaced
+// by got's value at that place, so the structural comparison sees them
+// equal; everything else, unsatisfied matchers included, is left as is. Maps
+// and slices are copied only along paths that hold a satisfied matcher.
+func resolveMatchers(got any, present bool, want any) any {
+	v, _ := resolve(got, present, want)
+	return v
+}
+
+func resolve(got any, present bool, want any) (any, bool) {
+	if m, ok := fixture.AsMatcher(want); ok {
+		if m.Matches(got, present) {
+			return got, true
+		}
+		return want, false
+	}
+	switch w := want.(type) {
+	case map[string]any:
+		g, _ := got.(map[string]any)
+		var out map[string]any
+		for k, wv := range w {
+			gv, has := g[k]
+			rv, changed := resolve(gv, has, wv)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = make(map[string]any, len(w))
+				for k2, v2 := range w {
+					out[k2] = v2
+				}
+			}
+			out[k] = rv
+		}
+		if out != nil {
+			return out, true
+		}
+	case []any:
+		g, _ := got.([]any)
+		var out []any
+		for i, wv := range w {
+			var gv any
+			has := i < len(g)
+			if has {
+				gv = g[i]
+			}
+			rv, changed := resolve(gv, has, wv)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = append([]any(nil), w...)
+			}
+			out[i] = rv
+		}
+		if out != nil {
+			return out, true
+		}
+	}
+	return want, false
 }

@@ -27,6 +27,9 @@ type Validator struct {
 	path    string
 	servers openapi3.Servers
 	router  routers.Router
+	// tokens are the OAuth 2.0 token endpoints of the spec's security
+	// schemes, validated against RFC 6749 rather than routed (oauth.go).
+	tokens map[string]tokenEndpoint
 	// StrictStatus fails a recorded response whose status the operation does
 	// not document (and that has no "default" response). On by default: an
 	// undocumented error status is spec drift like any other.
@@ -47,7 +50,7 @@ func Load(ctx context.Context, path string) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading OpenAPI spec %s: %w", path, err)
 	}
-	v := &Validator{path: path, servers: doc.Servers, StrictStatus: true}
+	v := &Validator{path: path, servers: doc.Servers, StrictStatus: true, tokens: tokenEndpoints(doc)}
 	doc.Servers = nil
 	for _, item := range doc.Paths.Map() {
 		item.Servers = nil
@@ -85,6 +88,9 @@ type Exchange struct {
 
 // Request validates a request as sent.
 func (v *Validator) Request(ctx context.Context, ex Exchange) []Violation {
+	if ep, ok := v.tokenEndpointFor(ex.URL); ok {
+		return v.tokenRequest(ep, ex)
+	}
 	in, op, viol := v.route(ex)
 	if viol != nil {
 		return []Violation{*viol}
@@ -94,6 +100,9 @@ func (v *Validator) Request(ctx context.Context, ex Exchange) []Violation {
 
 // Response validates a recorded response to the recorded request ex.
 func (v *Validator) Response(ctx context.Context, ex Exchange, status int, header http.Header, body []byte) []Violation {
+	if ep, ok := v.tokenEndpointFor(ex.URL); ok {
+		return v.tokenResponse(ep, status, body)
+	}
 	in, op, viol := v.route(ex)
 	if viol != nil {
 		return []Violation{*viol}
