@@ -253,6 +253,35 @@ var tallyfyMutations = []mutation{
 		cases:   []string{"oauth2/action_refresh_on_401"},
 		says:    []string{`headers.X-Tallyfy-Client: not sent, want "APIClient"`},
 	},
+	// ---- polls and fetch-all-pages (methods.poll_list, methods.fetch_all_pages)
+	{
+		name:    "poll keeps events older than the cursor",
+		anchor:  `items\.select \{ \|item\| \(time = time_of\.call\(item\)\) && time >= since \}`,
+		replace: `items`,
+		cases:   []string{"new_process/poll_page_since", "task_completed/poll_page", "new_comment/poll_page"},
+		says:    []string{`"id":"0589e7038b0c83e740b3ca3b5a5d00e2"`, `"content":"Sent the draft."`},
+	},
+	{
+		name:    "newest-first poll pages on past the cursor",
+		anchor:  `\(!spec\['sorted'\] \|\| spec\['time_field'\]\.blank\? \|\| oldest_on_page\.nil\? \|\| oldest_on_page >= since\)`,
+		replace: `true`,
+		cases:   []string{"task_completed/poll_page", "new_process/poll_page_next_page"},
+		says:    []string{"output.can_poll_more: returned true, want false", "output.next_poll.page: returned 3, want 1"},
+	},
+	{
+		name:    "poll cursor not carried to the next page",
+		anchor:  `\{ 'since' => since\.iso8601, 'page' => page \+ 1, 'newest' => newest&\.iso8601 \}`,
+		replace: `{ 'since' => (newest || since).iso8601, 'page' => page + 1 }`,
+		cases:   []string{"new_process/poll_page_full_page", "process_completed/poll_page"},
+		says:    []string{`output.next_poll.since: returned "2025-01-15T10:00:00Z", want "2025-01-14T00:00:00Z"`},
+	},
+	{
+		name:    "fetch all pages ignores max_pages",
+		anchor:  `max_pages = \[spec\['max_pages'\]\.to_i, 1\]\.max`,
+		replace: `max_pages = 10`,
+		cases:   []string{"list_tasks/fetch_all_pages_max_pages"},
+		says:    []string{"unexpected request 3 GET /api/organizations/0123456789abcdef0123456789abcdef/tasks?"},
+	},
 }
 
 // actionBlock returns the byte range of `    name: {` … `    },` in the
