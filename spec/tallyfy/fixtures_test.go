@@ -29,7 +29,7 @@ const (
 
 	// minCases guards against a vacuous pass (an emptied or moved fixtures
 	// directory would otherwise leave only the coverage case).
-	minCases = 25
+	minCases = 80
 )
 
 // generateConnector renders the Tallyfy connector in memory from the spec and
