@@ -159,7 +159,15 @@
 
     [{ name: 'task_form', label: 'Form fields', type: 'object', optional: true,
        hint: 'The form fields of the chosen task. Values left empty are not changed.',
-       properties: call(:tallyfy_form_schema, definitions).map { |f| f.merge(optional: true) } }]
+       properties: call(:tallyfy_form_schema, definitions).map { |f| call(:tallyfy_optional_field, f) } }]
+  end,
+
+  # A field (and its toggle: Workato requires both to agree) made optional,
+  # for task forms where empty means "leave unchanged".
+  tallyfy_optional_field: lambda do |field|
+    field = field.merge(optional: true)
+    field[:toggle_field] = field[:toggle_field].merge(optional: true) if field[:toggle_field]
+    field
   end,
 
   task_form_values: lambda do |connection, input|
