@@ -351,14 +351,14 @@ func (b *builder) action(key string, o *operation, ca *config.Action, cptr strin
 		inputsByAPI[strings.TrimPrefix(f.APIName, "#")] = string(f.Name)
 	}
 	if ca.Before != nil {
-		step, _ := b.stepRequest(ca.Before, cptr+"/before", inputsByAPI, usedParams)
+		step, _ := b.stepRequest(ca.Before, cptr+"/before", title, inputsByAPI, usedParams)
 		if step != nil {
 			step.Request.PayloadVar = "before_payload"
 			a.Before = step
 		}
 	}
 	if ca.Then != nil {
-		step, so := b.stepRequest(ca.Then, cptr+"/then", inputsByAPI, usedParams)
+		step, so := b.stepRequest(ca.Then, cptr+"/then", title, inputsByAPI, usedParams)
 		if step != nil {
 			step.Request.PayloadVar = "then_payload"
 			step.KeepFirst = ca.Then.Output != "last"

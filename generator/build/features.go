@@ -226,7 +226,10 @@ func (b *builder) applyPickList(f *ir.Field, name string, params map[string]stri
 
 // stepRequest builds the request of a before/then step: its path parameters
 // come from the action's inputs of the same name.
-func (b *builder) stepRequest(st *config.Step, ptr string, inputs map[string]string, usedParams map[string]bool) (*ir.Step, *operation) {
+//
+// Errors name the action first and the step second ("Upload file to a task
+// form field (Update a process task)"): the recipe builder knows the action.
+func (b *builder) stepRequest(st *config.Step, ptr, actionTitle string, inputs map[string]string, usedParams map[string]bool) (*ir.Step, *operation) {
 	o := b.resolveConfigOp(st.Operation, ptr+"/operation")
 	if o == nil {
 		return nil, nil
@@ -251,7 +254,7 @@ func (b *builder) stepRequest(st *config.Step, ptr string, inputs map[string]str
 		b.cfgDiag(diag.Error, "Config/MissingField", ptr, "add `method:` naming the hand-written method that builds the step's body", "step %s has no method", o.label())
 		return nil, nil
 	}
-	req := &ir.Request{Verb: strings.ToLower(o.method), Path: path, Title: ir.Text(b.titleFrom(o.op.Summary, o.id)), ErrorMatchers: b.errorMatchersFor(o, false)}
+	req := &ir.Request{Verb: strings.ToLower(o.method), Path: path, Title: ir.Text(actionTitle + " (" + b.titleFrom(o.op.Summary, o.id) + ")"), ErrorMatchers: b.errorMatchersFor(o, false)}
 	if req.Verb != "get" && req.Verb != "head" && req.Verb != "delete" {
 		req.BodyKind = "json"
 	}

@@ -336,7 +336,7 @@
         unless before_payload.nil?
           put("organizations/#{connection['organization_id'].to_s.encode_url}/runs/#{input['run_id'].to_s.encode_url}/tasks/#{input['task_id'].to_s.encode_url}", before_payload)
             .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
-              call(:api_error, 'Update a process task', code, body, headers, message)
+              call(:api_error, 'Complete task (Update a process task)', code, body, headers, message)
             end.presence
         end
 
@@ -3096,7 +3096,7 @@
         else
           then_response = put("organizations/#{connection['organization_id'].to_s.encode_url}/runs/#{input['subject_id'].to_s.encode_url}/tasks/#{input['task_id'].to_s.encode_url}", then_payload)
             .after_error_response(400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504) do |code, body, headers, message|
-              call(:api_error, 'Update a process task', code, body, headers, message)
+              call(:api_error, 'Upload file to a task form field (Update a process task)', code, body, headers, message)
             end
           then_response.presence
           result
