@@ -7,14 +7,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/workatogen/workatogen/generator/diag"
-	"github.com/workatogen/workatogen/generator/yamlsyntax"
+	"github.com/workatogen/workatogen/generator/yamlcheck"
 )
 
 // File is a loaded config with what is needed to point at its lines later.
@@ -44,7 +43,7 @@ func LoadData(path string, data []byte) (*File, diag.List) {
 	f := &File{Path: path, Dir: filepath.Dir(path), Data: data}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		line, col, msg := yamlsyntax.Locate(data, err)
+		line, col, msg := yamlcheck.Locate(data, err)
 		d := diag.Diagnostic{Severity: diag.Error, Code: "Config/Syntax", File: path, Line: line, Column: col,
 			Message: "connector.yaml is not valid YAML: " + msg,
 			Fix:     "fix the YAML at the line shown (indentation and `key: value` pairs)"}
@@ -57,7 +56,8 @@ func LoadData(path string, data []byte) (*File, diag.List) {
 		return f, ds // an empty config is a valid config: everything derived
 	}
 	f.root = root.Content[0]
-	checkKeys(path, f.root, reflect.TypeOf(Config{}), "", &ds)
+	ds = append(ds, yamlcheck.CheckKeys(f.root, reflect.TypeOf(Config{}), yamlcheck.Options{
+		File: path, UnknownCode: "Config/UnknownKey", ShapeCode: "Config/Type", Extensions: true})...)
 	if ds.Failing(false) {
 		return nil, ds
 	}
@@ -88,101 +88,6 @@ func LoadData(path string, data []byte) (*File, diag.List) {
 }
 
 var lineRE = regexp.MustCompile(`line (\d+)`)
-
-// checkKeys walks the YAML tree beside the Go type and reports every key the
-// type does not have, with the closest known key. Keys starting with "x-" are
-// free for users' own notes, as in OpenAPI.
-func checkKeys(file string, n *yaml.Node, t reflect.Type, ptr string, ds *diag.List) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			if n.Tag == "!!null" {
-				return
-			}
-			ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Config/Type", File: file, Line: n.Line, Column: n.Column, Pointer: ptr,
-				Message: fmt.Sprintf("%s must be a mapping (key: value pairs), found %s", where(ptr), kindName(n)),
-				Fix:     "see generator/config/connector.schema.json for the expected shape"})
-			return
-		}
-		fields := yamlFields(t)
-		names := make([]string, 0, len(fields))
-		for k := range fields {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if strings.HasPrefix(k.Value, "x-") {
-				continue
-			}
-			if k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "") {
-				// YAML merge key: the merged mapping must fit the same type.
-				checkKeys(file, v, t, ptr, ds)
-				continue
-			}
-			ft, ok := fields[k.Value]
-			if !ok {
-				fix := "remove it; known keys here: " + strings.Join(names, ", ")
-				if near := diag.Closest(k.Value, names); near != "" {
-					fix = fmt.Sprintf("did you mean %q?", near)
-				}
-				ds.Add(diag.Diagnostic{Severity: diag.Error, Code: "Config/UnknownKey", File: file, Line: k.Line, Column: k.Column,
-					Pointer: ptr + "/" + k.Value,
-					Message: fmt.Sprintf("unknown key %q in %s", k.Value, where(ptr)), Fix: fix})
-				continue
-			}
-			checkKeys(file, v, ft, ptr+"/"+k.Value, ds)
-		}
-	case reflect.Map:
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				checkKeys(file, n.Content[i+1], t.Elem(), ptr+"/"+n.Content[i].Value, ds)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		if n.Kind == yaml.SequenceNode {
-			for i, c := range n.Content {
-				checkKeys(file, c, t.Elem(), ptr+"/"+strconv.Itoa(i), ds)
-			}
-		}
-	}
-}
-
-func yamlFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
-		out[name] = f.Type
-	}
-	return out
-}
-
-func where(ptr string) string {
-	if ptr == "" {
-		return "the top level"
-	}
-	return strconv.Quote(strings.TrimPrefix(ptr, "/"))
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		return fmt.Sprintf("the value %q", n.Value)
-	}
-	return "something else"
-}
 
 // Position returns the line and column of a slash-separated path of keys in
 // the config ("/actions/launch_process/operation"), or of its nearest ancestor.

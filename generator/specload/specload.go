@@ -23,7 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/workatogen/workatogen/generator/diag"
-	"github.com/workatogen/workatogen/generator/yamlsyntax"
+	"github.com/workatogen/workatogen/generator/yamlcheck"
 )
 
 // Spec is a loaded description: the kin-openapi model plus its source.
@@ -200,7 +200,7 @@ func flattenErrors(err error) []string {
 
 // syntaxDiag turns a YAML/JSON parse error into a located diagnostic.
 func syntaxDiag(path string, data []byte, err error) diag.Diagnostic {
-	line, col, msg := yamlsyntax.Locate(data, err)
+	line, col, msg := yamlcheck.Locate(data, err)
 	d := diag.Diagnostic{Severity: diag.Error, Code: "Spec/Syntax", File: path, Line: line, Column: col,
 		Message: "the spec is not valid YAML or JSON: " + msg,
 		Fix:     "fix the syntax at the line shown (a YAML linter or `python3 -m json.tool` points at the exact character)"}

@@ -1,9 +1,12 @@
-// Package yamlsyntax locates YAML syntax errors for people. go-yaml v3 (used
-// for decoding, because it keeps key order and positions) reports parser
-// errors at the 0-based line where the unfinished construct began, which is
-// often one line off; goccy/go-yaml reports line and column of the offending
-// token. When decoding fails we ask it where.
-package yamlsyntax
+// Package yamlcheck holds what every strict YAML reader of the project
+// shares (connector.yaml, fixture cases): locating syntax errors, and
+// checking a document's keys against the Go type it decodes into.
+package yamlcheck
+
+// Locate is for syntax errors: go-yaml v3 (used for decoding, because it
+// keeps key order and positions) reports parser errors at the 0-based line
+// where the unfinished construct began, often one line off; goccy/go-yaml
+// reports line and column of the offending token, so we ask it where.
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package yamlsyntax
+package yamlcheck
 
 import (
 	"errors"
