@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
-	"github.com/workatogen/workatogen/generator"
 	"github.com/workatogen/workatogen/generator/drift"
 )
 
@@ -32,17 +30,9 @@ Examples:
 
 // runCheck is `workatogen check`: the drift gate CI runs on every pull request.
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	var g generateFlags
-	fs := newFlagSet("check", checkUsage, stderr)
-	g.register(fs)
-	if done, code := parseFlags(fs, args, stdout); done {
+	_, res, _, done, code := parseGenerate("check", checkUsage, args, stdout, stderr, "workatogen check: cannot regenerate to compare", exitUsage)
+	if done {
 		return code
-	}
-	res, ds := generator.Generate(context.Background(), g.options())
-	printDiags(stderr, ds, g.quiet)
-	if res == nil {
-		fmt.Fprintf(stderr, "workatogen check: cannot regenerate to compare (%s)\n", ds.Summary())
-		return exitUsage
 	}
 	rep, err := drift.Compare(res)
 	if err != nil {

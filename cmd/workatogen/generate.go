@@ -78,18 +78,29 @@ Examples:
   workatogen generate --config spec/x/connector.yaml --strict
 `
 
-func runGenerate(args []string, stdout, stderr io.Writer) int {
-	var g generateFlags
-	fs := newFlagSet("generate", generateUsage, stderr)
+// parseGenerate parses the flags generate and check share, then runs the
+// pipeline in memory and prints its diagnostics. done is true when the
+// caller must return code (help, usage error, or diagnostics that failed the
+// run, reported with failMsg).
+func parseGenerate(name, usage string, args []string, stdout, stderr io.Writer, failMsg string, failCode int) (g generateFlags, res *generator.Result, ds diag.List, done bool, code int) {
+	fs := newFlagSet(name, usage, stderr)
 	g.register(fs)
 	if done, code := parseFlags(fs, args, stdout); done {
-		return code
+		return g, nil, nil, true, code
 	}
-	res, ds := generator.Generate(context.Background(), g.options())
+	res, ds = generator.Generate(context.Background(), g.options())
 	printDiags(stderr, ds, g.quiet)
 	if res == nil {
-		fmt.Fprintf(stderr, "workatogen: nothing written (%s)\n", ds.Summary())
-		return exitDiag
+		fmt.Fprintf(stderr, "%s (%s)\n", failMsg, ds.Summary())
+		return g, nil, ds, true, failCode
+	}
+	return g, res, ds, false, exitOK
+}
+
+func runGenerate(args []string, stdout, stderr io.Writer) int {
+	g, res, ds, done, code := parseGenerate("generate", generateUsage, args, stdout, stderr, "workatogen: nothing written", exitDiag)
+	if done {
+		return code
 	}
 	removed, err := generator.WriteAndPrune(res)
 	if err != nil {
