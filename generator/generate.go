@@ -143,7 +143,7 @@ func Generate(ctx context.Context, opts Options) (*Result, diag.List) {
 		res.OutDir = filepath.Join("out", model.Name)
 	}
 
-	methods, methodFiles, mds := loadMethods(ctx, opts, cfgFile, res)
+	methods, methodFiles, mds := loadMethods(cfgFile, res)
 	ds = append(ds, mds...)
 	if mds.Failing(false) {
 		return nil, ds
@@ -281,7 +281,7 @@ type methodFile struct {
 // loadMethods reads the hand-written method files the config lists. Each is
 // one Ruby hash literal (so editors and `ruby -c` can check it alone); its
 // entries are copied verbatim into the connector's `methods`.
-func loadMethods(ctx context.Context, opts Options, cfg *config.File, res *Result) ([]ir.Code, []methodFile, diag.List) {
+func loadMethods(cfg *config.File, res *Result) ([]ir.Code, []methodFile, diag.List) {
 	var ds diag.List
 	if cfg == nil {
 		return nil, nil, ds
