@@ -326,9 +326,6 @@ func (b *builder) fieldSet(n *node, dir direction, stack []string) []*ir.Field {
 			continue
 		}
 		f := b.field(p.name, pn, n.required[p.name], dir, stack)
-		if f == nil {
-			continue
-		}
 		f.Name = ir.Text(namer.Claim(string(f.Name)))
 		out = append(out, f)
 	}
@@ -365,14 +362,8 @@ func (b *builder) field(apiName string, n *node, required bool, dir direction, s
 		b.objectField(f, n, dir, stack)
 	case n.is("array"):
 		b.arrayField(f, n, dir, stack)
-	case n.is("integer"):
-		b.scalarField(f, n, dir, "integer")
-	case n.is("number"):
-		b.scalarField(f, n, dir, "number")
-	case n.is("boolean"):
-		b.scalarField(f, n, dir, "boolean")
-	case n.is("string"):
-		b.scalarField(f, n, dir, "string")
+	case n.is("integer"), n.is("number"), n.is("boolean"), n.is("string"):
+		b.scalarField(f, n, dir)
 	default:
 		// No type at all: any JSON value. Text in, as-is out.
 		if dir == input {
@@ -488,7 +479,7 @@ func workatoScalar(n *node) string {
 	return "string"
 }
 
-func (b *builder) scalarField(f *ir.Field, n *node, dir direction, t string) {
+func (b *builder) scalarField(f *ir.Field, n *node, dir direction) {
 	f.Type = workatoScalar(n)
 	if dir == output {
 		return
