@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,11 +14,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/workatogen/workatogen/generator/diag"
+	"github.com/workatogen/workatogen/generator/testflags"
 )
 
 // go test ./... -update rewrites the committed output (out/tallyfy) from the
 // spec and config, the way Go's own golden tests work.
-var update = flag.Bool("update", false, "rewrite golden files (out/tallyfy) from the current generator")
+var update = testflags.Update
 
 const repoRoot = ".."
 

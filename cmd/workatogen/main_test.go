@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/workatogen/workatogen/generator/testflags"
 )
 
 // TestMain lets the test binary double as the workatogen command: a script
@@ -53,7 +55,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
-		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "" || *testflags.Update,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("REPO", repo)
 			if shared := filepath.Join(repo, "..", "shared"); isDir(shared) {

@@ -1,0 +1,4 @@
+package harness
+
+// Accept `go test ./... -update` (see generator/testflags).
+import _ "github.com/workatogen/workatogen/generator/testflags"
