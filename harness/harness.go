@@ -355,10 +355,7 @@ func request(connector string, c *fixture.Case) rubyrun.Request {
 	if req.Args == nil {
 		req.Args = []any{}
 	}
-	if w := c.Webhook; w != nil {
-		req.Webhook = &rubyrun.Webhook{Payload: w.Payload, Headers: w.Headers, Params: w.Params, URL: w.URL,
-			SubscribeOutput: w.SubscribeOutput, RecipeID: w.RecipeID}
-	}
+	req.Webhook = c.Webhook
 	return req
 }
 
