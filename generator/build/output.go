@@ -140,7 +140,7 @@ func (b *builder) outputVar(a *ir.Action, o *operation, ca *config.Action, req *
 		listField.Name = ir.Text(listKey)
 		listField.Label = ir.Text(b.gloss.Apply(naming.Label(listKey)))
 		fields := []*ir.Field{listField}
-		pairs := []string{fmt.Sprintf("%s => %s", rubylit.Quote(listKey), b.reshapeOut(fmt.Sprintf("%s[%s]", v, dk), []*ir.Field{listField}, true))}
+		pairs := []string{fmt.Sprintf("%s => %s", rubylit.Quote(listKey), b.reshapeOut(fmt.Sprintf("%s[%s]", v, dk), []*ir.Field{listField}))}
 		var metaExample any
 		if metaProp != nil {
 			mn := b.resolve(metaProp.ref, metaProp.ptr)
@@ -218,7 +218,7 @@ func (b *builder) outputUnwrapped(a *ir.Action, top *node, example any, hasExamp
 		a.OutputFields = []*ir.Field{f}
 		// A request is a lazy proxy that is not an Array until forced: force
 		// it with to_a before reshaping (reshape checks is_a?(Array)).
-		items := b.reshapeOut(v+".to_a", []*ir.Field{f}, true)
+		items := b.reshapeOut(v+".to_a", []*ir.Field{f})
 		if items == v+".to_a" {
 			items = v
 		}
@@ -267,7 +267,7 @@ func nonNil(v, def any) any {
 }
 
 // reshapeOut wraps an expression so renamed output fields get their names.
-func (b *builder) reshapeOut(expr string, fields []*ir.Field, list bool) string {
+func (b *builder) reshapeOut(expr string, fields []*ir.Field) string {
 	f := fields[0]
 	props := f.Properties
 	if f.PropertiesRef != "" {

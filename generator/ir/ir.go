@@ -119,7 +119,6 @@ type Field struct {
 	ToggleField   *Field
 	ExtendsSchema bool
 	NgIf          Text
-	Multiline     bool
 }
 
 // ObjectDefinition is a reusable list of fields.

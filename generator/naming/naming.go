@@ -274,21 +274,3 @@ func (g *Glossary) applyPlain(s string) string {
 		return ui
 	})
 }
-
-// Terms lists API terms that occur (as whole words) in s, for help text that
-// explains them. Plural forms count as their singular.
-func (g *Glossary) Terms(s string) []string {
-	if g == nil || g.re == nil {
-		return nil
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, m := range g.re.FindAllString(s, -1) {
-		t := strings.ToLower(m)
-		if !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	return out
-}

@@ -78,14 +78,13 @@ type Runner struct {
 
 // process is one running interpreter and its pipes.
 type process struct {
-	cmd      *exec.Cmd
-	stdin    *os.File
-	msgs     chan []byte   // lines from fd 3; closed at EOF
-	exited   chan struct{} // closed when Wait returned
-	exitErr  error
-	stdout   *capture
-	stderr   *capture
-	protoEOF bool
+	cmd     *exec.Cmd
+	stdin   *os.File
+	msgs    chan []byte   // lines from fd 3; closed at EOF
+	exited  chan struct{} // closed when Wait returned
+	exitErr error
+	stdout  *capture
+	stderr  *capture
 }
 
 // Start extracts the runtime, starts Ruby and waits for its ready line.
